@@ -1,0 +1,229 @@
+//! `Application::build(settings)`: everything wired, bound to a port (0 in tests).
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use serde_json::json;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::config::{self, Settings};
+use crate::db::{self, Pool, Target};
+use crate::telemetry::{self, Metrics};
+use crate::web::{assets, errors, home};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Pool,
+    pub db_target: Target,
+}
+
+/// Start-up failures: one clear line each.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+    #[error("cannot listen on {addr} (QUAI_BIND): {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    server: Server,
+    address: std::net::SocketAddr,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Quai API",
+        description = "The API of Quai, Amiens Cluster's innovation platform. Errors are application/problem+json (RFC 9457) with a stable `code`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
+    ),
+    tags((name = "themes", description = "The cluster's shared vocabulary of themes")),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+impl Application {
+    /// Prepares the data folder, connects to the database, applies migrations and binds.
+    pub fn build(settings: Settings) -> Result<Self, StartError> {
+        config::prepare_data_dir(&settings.data_dir)?;
+        config::load_or_create_jwt_secret(&settings)?;
+        let (pool, target) = db::connect(
+            &settings.database_url(),
+            settings.database_pool_size,
+            Duration::from_secs(settings.database_timeout),
+        )?;
+        tracing::info!(database = %target.display(), "database ready");
+        let listener = TcpListener::bind(settings.bind).map_err(|source| StartError::Bind {
+            addr: settings.bind,
+            source,
+        })?;
+        let address = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: settings.bind,
+            source,
+        })?;
+        let workers = settings.workers;
+        let state = web::Data::new(AppState {
+            settings,
+            db: pool,
+            db_target: target,
+        });
+        let metrics = web::Data::new(Metrics::default());
+        let mut server = HttpServer::new(move || routes(state.clone(), metrics.clone()))
+            .shutdown_timeout(20)
+            .listen(listener)
+            .map_err(|source| StartError::Bind {
+                addr: address,
+                source,
+            })?;
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            address,
+        })
+    }
+
+    pub fn address(&self) -> std::net::SocketAddr {
+        self.address
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn server(self) -> Server {
+        self.server
+    }
+}
+
+fn security_headers(https: bool) -> DefaultHeaders {
+    let mut headers = DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if https {
+        headers = headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ));
+    }
+    headers
+}
+
+fn routes(
+    state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = state.settings.body_limit;
+    let https = state.settings.is_https();
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(state)
+        .app_data(metrics)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(limit)
+                .error_handler(errors::json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(errors::query_error))
+        .app_data(web::PathConfig::default().error_handler(errors::path_error))
+        .app_data(web::PayloadConfig::default().limit(limit))
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .service(crate::themes::api::list)
+                .service(crate::themes::api::show)
+                .service(crate::themes::api::create),
+        )
+        .split_for_parts();
+    let openapi = web::Data::new(api);
+    app.app_data(openapi)
+        .route("/api/openapi.json", web::get().to(openapi_json))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(telemetry::metrics))
+        .route("/static/{version}/{name}", web::get().to(assets::serve))
+        .route("/favicon.ico", web::get().to(assets::favicon))
+        .service(home::index)
+        .service(home::switch_language)
+        .service(home::robots)
+        .service(home::sitemap)
+        .route("/marketplace", web::get().to(home::placeholder))
+        .route("/mentorat", web::get().to(home::placeholder))
+        .route("/evenements", web::get().to(home::placeholder))
+        .route("/recherche", web::get().to(home::placeholder))
+        .default_service(web::to(errors::fallback))
+        .wrap(from_fn(errors::pages))
+        .wrap(Compress::default())
+        .wrap(security_headers(https))
+        .wrap(from_fn(telemetry::observe))
+}
+
+async fn openapi_json(api: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(api.as_ref())
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// Ready when the database answers; later also search and mail.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let database = db::run(&state.db, |conn| Ok(db::dialect::ping(conn)?)).await;
+    let ok = database.is_ok();
+    if let Err(e) = &database {
+        tracing::warn!(error = %e, "readiness: database check failed");
+    }
+    let body = json!({
+        "status": if ok { "ready" } else { "unavailable" },
+        "checks": { "database": if ok { "ok" } else { "unavailable" } },
+    });
+    if ok {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .insert_header((header::RETRY_AFTER, "5"))
+            .json(body)
+    }
+}

@@ -1,0 +1,85 @@
+//! The `quai` command: parses the command line, loads the settings, calls the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use quai::app::Application;
+use quai::config::{self, Settings};
+use quai::{db, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "quai",
+    version,
+    about = "Quai — la plateforme d'innovation d'Amiens Cluster"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web platform (the default).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    telemetry::init(settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(settings),
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("quai: {e}");
+    ExitCode::FAILURE
+}
+
+fn serve(settings: Settings) -> ExitCode {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let app = match Application::build(settings) {
+            Ok(app) => app,
+            Err(e) => return fail(e),
+        };
+        tracing::info!(address = %app.address(), "Quai is serving; stop with Ctrl-C or SIGTERM");
+        match app.run_until_stopped().await {
+            Ok(()) => {
+                tracing::info!("stopped cleanly");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        }
+    })
+}
+
+fn migrate(settings: Settings) -> ExitCode {
+    if let Err(e) = config::prepare_data_dir(&settings.data_dir) {
+        return fail(e);
+    }
+    let target = match db::Target::parse(&settings.database_url()) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    match db::connect_and_migrate(&target) {
+        Ok(applied) => {
+            if applied.is_empty() {
+                println!("{}: the schema is up to date", target.display());
+            }
+            for name in applied {
+                println!("applied {name}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,86 @@
+//! What pages share: the layout context, languages, static files, error pages, pagination.
+
+pub mod assets;
+pub mod errors;
+pub mod home;
+pub mod i18n;
+pub mod pagination;
+
+use actix_web::HttpRequest;
+
+pub use i18n::{Lang, Translator};
+
+/// One entry of the main navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+const NAV: [(&str, &str); 4] = [
+    ("/marketplace", "nav.marketplace"),
+    ("/mentorat", "nav.mentoring"),
+    ("/evenements", "nav.events"),
+    ("/recherche", "nav.search"),
+];
+
+/// What the base layout needs to know about the page being rendered.
+pub struct Layout {
+    pub lang: Lang,
+    pub path: String,
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+}
+
+impl Layout {
+    pub fn new(req: &HttpRequest, lang: Lang, title: &str, description: &str) -> Self {
+        let base = req
+            .app_data::<actix_web::web::Data<crate::app::AppState>>()
+            .map(|s| {
+                s.settings
+                    .base_url
+                    .as_str()
+                    .trim_end_matches('/')
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        Self {
+            lang,
+            path: req.path().to_owned(),
+            title: title.to_owned(),
+            description: description.to_owned(),
+            canonical: format!("{base}{}", req.path()),
+        }
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    pub fn nav(&self) -> Vec<NavItem> {
+        NAV.iter()
+            .map(|(href, key)| NavItem {
+                href,
+                key,
+                current: self.path == *href || self.path.starts_with(&format!("{href}/")),
+            })
+            .collect()
+    }
+
+    pub fn other_lang(&self) -> Lang {
+        match self.lang {
+            Lang::Fr => Lang::En,
+            Lang::En => Lang::Fr,
+        }
+    }
+
+    /// The link that switches language and comes back to this page.
+    pub fn switch_href(&self) -> String {
+        format!(
+            "/langue/{}?retour={}",
+            self.other_lang().code(),
+            url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect::<String>()
+        )
+    }
+}

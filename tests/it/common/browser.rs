@@ -1,0 +1,116 @@
+//! Headless Chromium through WebDriver (Debian packages `chromium` and `chromium-driver`).
+//!
+//! Browser tests run whenever `chromedriver` is on the PATH; without it they print a notice and
+//! pass, unless `QUAI_REQUIRE_BROWSER=1` (set by CI), where a missing driver fails the test.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tempfile::TempDir;
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+fn on_path(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+/// Starts chromedriver and a fresh headless Chromium of `width`×`height`; `None` when skipped.
+pub async fn start(width: u32, height: u32) -> Option<Browser> {
+    let Some(driver_path) = on_path("chromedriver") else {
+        if std::env::var("QUAI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("QUAI_REQUIRE_BROWSER=1 but chromedriver is not on the PATH");
+        }
+        eprintln!(
+            "NOTICE: browser test skipped: chromedriver is not on the PATH (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Command::new(driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not open its port"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--lang=fr-FR".into(),
+        format!("--window-size={width},{height}"),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    args.push("--hide-scrollbars".into());
+    let mut options = serde_json::json!({
+        "args": args,
+        "prefs": { "intl.accept_languages": "fr-FR,fr" },
+    });
+    if let Some(chromium) = on_path("chromium") {
+        options["binary"] = serde_json::Value::String(chromium.display().to_string());
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a Chromium session");
+    Some(Browser {
+        client,
+        driver,
+        _profile: profile,
+    })
+}
+
+impl Browser {
+    /// Saves a PNG of the page when `QUAI_SCREENSHOTS` names a folder (to look at it).
+    pub async fn screenshot(&self, name: &str) {
+        if let Ok(dir) = std::env::var("QUAI_SCREENSHOTS") {
+            let png = self.client.screenshot().await.expect("screenshot");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real HTTP app against a real database (SQLite by default,
+//! PostgreSQL with `QUAI_TEST_DATABASE_URL`).
+
+mod common;
+
+mod browser;
+mod cli;
+mod errors;
+mod foundation;
+mod migrations;
+mod pages;
+mod themes;

@@ -1,0 +1,144 @@
+//! The portal shell: home page, language choice, static files, crawlability.
+
+use crate::common::{TestApp, assert_content_type};
+
+#[tokio::test]
+async fn the_home_page_is_french_by_default_and_lists_the_themes() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 200);
+    assert_content_type(res.headers(), "text/html");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(
+        html.contains("L’innovation amiénoise, en un seul endroit"),
+        "{html}"
+    );
+    assert!(html.contains("Ville durable") && html.contains("Agroalimentaire"));
+    for founder in [
+        "CCI Amiens-Picardie",
+        "UPJV",
+        "CHU Amiens-Picardie",
+        "Amiens Métropole",
+        "ENGIE",
+    ] {
+        assert!(html.contains(founder), "footer names {founder}");
+    }
+    for href in ["/marketplace", "/mentorat", "/evenements", "/recherche"] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")),
+            "nav links {href}"
+        );
+    }
+    assert!(html.contains("<meta name=\"description\""));
+    assert!(!html.contains("style="), "no inline styles");
+}
+
+#[tokio::test]
+async fn accept_language_and_the_cookie_choose_the_language() {
+    let app = TestApp::spawn().await;
+    let html = app
+        .get_with("/", &[("accept-language", "en-US,en;q=0.9")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("Amiens innovation, in one place")
+    );
+    assert!(
+        html.contains("Sustainable city"),
+        "theme labels follow the language"
+    );
+
+    // The cookie wins over the header.
+    let html = app
+        .get_with(
+            "/",
+            &[("accept-language", "en"), ("cookie", "quai_lang=fr")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"fr\">"));
+}
+
+#[tokio::test]
+async fn the_language_switch_sets_a_cookie_and_returns_to_the_page() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/langue/en?retour=%2Fevenements").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/evenements");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("quai_lang=en"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http on 127.0.0.1");
+
+    let res = app.get("/langue/fr?retour=//evil.example/").await;
+    assert_eq!(res.headers()["location"], "/", "no open redirect");
+    assert_eq!(app.get("/langue/de").await.status(), 404);
+}
+
+#[tokio::test]
+async fn sections_in_preparation_have_finished_pages() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/evenements").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("En préparation"));
+    assert!(
+        html.contains("aria-current=\"page\""),
+        "the nav shows where we are"
+    );
+}
+
+#[tokio::test]
+async fn static_files_have_versioned_urls_and_long_cache_lifetimes() {
+    let app = TestApp::spawn().await;
+    let html = app.get("/").await.text().await.unwrap();
+    let css_url = html
+        .split('"')
+        .find(|s| s.starts_with("/static/") && s.ends_with("/app.css"))
+        .expect("a versioned stylesheet link");
+    let res = app.get(css_url).await;
+    assert_eq!(res.status(), 200);
+    assert_content_type(res.headers(), "text/css");
+    let cache = res.headers()["cache-control"].to_str().unwrap();
+    assert!(
+        cache.contains("max-age=31536000") && cache.contains("immutable"),
+        "{cache}"
+    );
+    assert!(res.text().await.unwrap().contains("--blue-800"));
+
+    let res = app.get("/static/0000/app.css").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "no-cache",
+        "outdated versions are revalidated"
+    );
+    assert_eq!(app.get("/static/0000/nope.css").await.status(), 404);
+}
+
+#[tokio::test]
+async fn robots_and_sitemap_make_public_pages_crawlable() {
+    let app = TestApp::spawn().await;
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(
+        robots.contains("Sitemap: http://127.0.0.1/sitemap.xml"),
+        "{robots}"
+    );
+    let res = app.get("/sitemap.xml").await;
+    assert_content_type(res.headers(), "application/xml");
+    let xml = res.text().await.unwrap();
+    assert!(
+        xml.contains("<loc>http://127.0.0.1/evenements</loc>"),
+        "{xml}"
+    );
+}
