@@ -1,6 +1,7 @@
 //! `Application::build(settings)`: everything wired, bound to a port (0 in tests).
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -13,7 +14,11 @@ use utoipa_actix_web::AppExt;
 
 use crate::config::{self, Settings};
 use crate::db::{self, Pool, Target};
-use crate::telemetry::{self, Metrics};
+use crate::jobs::JobContext;
+use crate::jobs::Registry;
+use crate::jobs::worker::{Worker, WorkerConfig, WorkerHandle};
+use crate::mail::{MailError, Mailer, SendEmail};
+use crate::telemetry::{self, Metrics, StateLabels};
 use crate::web::{assets, errors, home};
 
 /// What every handler can reach.
@@ -21,6 +26,12 @@ pub struct AppState {
     pub settings: Settings,
     pub db: Pool,
     pub db_target: Target,
+    pub mailer: Arc<Mailer>,
+}
+
+/// Every kind of job this build knows how to run.
+pub fn registry() -> Registry {
+    Registry::default().register::<SendEmail>()
 }
 
 /// Start-up failures: one clear line each.
@@ -30,6 +41,8 @@ pub enum StartError {
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Database(#[from] db::DbError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
     #[error("cannot listen on {addr} (QUAI_BIND): {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -40,6 +53,50 @@ pub enum StartError {
 pub struct Application {
     server: Server,
     address: std::net::SocketAddr,
+    worker: Option<WorkerHandle>,
+}
+
+/// What `quai worker` and `quai serve` share: settings checked, data folder ready, database
+/// migrated and pooled, mailer built.
+pub struct Runtime {
+    pub settings: Settings,
+    pub db: Pool,
+    pub db_target: Target,
+    pub mailer: Arc<Mailer>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl Runtime {
+    pub fn prepare(settings: Settings) -> Result<Self, StartError> {
+        config::prepare_data_dir(&settings.data_dir)?;
+        config::load_or_create_jwt_secret(&settings)?;
+        let (db, db_target) = db::connect(
+            &settings.database_url(),
+            settings.database_pool_size,
+            Duration::from_secs(settings.database_timeout),
+        )?;
+        tracing::info!(database = %db_target.display(), "database ready");
+        let mailer = Arc::new(Mailer::from_settings(&settings)?);
+        tracing::info!(transport = mailer.kind(), "mail ready");
+        Ok(Self {
+            settings,
+            db,
+            db_target,
+            mailer,
+            metrics: Arc::new(Metrics::default()),
+        })
+    }
+
+    /// A job worker over this runtime.
+    pub fn worker(&self) -> Worker {
+        let ctx = JobContext {
+            db: self.db.clone(),
+            mailer: self.mailer.clone(),
+            settings: Arc::new(self.settings.clone()),
+            metrics: self.metrics.clone(),
+        };
+        Worker::new(ctx, registry(), WorkerConfig::from_settings(&self.settings))
+    }
 }
 
 #[derive(OpenApi)]
@@ -49,7 +106,10 @@ pub struct Application {
         description = "The API of Quai, Amiens Cluster's innovation platform. Errors are application/problem+json (RFC 9457) with a stable `code`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
-    tags((name = "themes", description = "The cluster's shared vocabulary of themes")),
+    tags(
+        (name = "themes", description = "The cluster's shared vocabulary of themes"),
+        (name = "admin", description = "The back office: job queue, test email")
+    ),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -70,14 +130,18 @@ impl utoipa::Modify for BearerAuth {
 impl Application {
     /// Prepares the data folder, connects to the database, applies migrations and binds.
     pub fn build(settings: Settings) -> Result<Self, StartError> {
-        config::prepare_data_dir(&settings.data_dir)?;
-        config::load_or_create_jwt_secret(&settings)?;
-        let (pool, target) = db::connect(
-            &settings.database_url(),
-            settings.database_pool_size,
-            Duration::from_secs(settings.database_timeout),
-        )?;
-        tracing::info!(database = %target.display(), "database ready");
+        let runtime = Runtime::prepare(settings)?;
+        let worker = runtime
+            .settings
+            .serve_jobs
+            .then(|| runtime.worker().spawn());
+        let Runtime {
+            settings,
+            db: pool,
+            db_target: target,
+            mailer,
+            metrics,
+        } = runtime;
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartError::Bind {
             addr: settings.bind,
             source,
@@ -91,8 +155,9 @@ impl Application {
             settings,
             db: pool,
             db_target: target,
+            mailer,
         });
-        let metrics = web::Data::new(Metrics::default());
+        let metrics = web::Data::from(metrics);
         let mut server = HttpServer::new(move || routes(state.clone(), metrics.clone()))
             .shutdown_timeout(20)
             .listen(listener)
@@ -106,6 +171,7 @@ impl Application {
         Ok(Self {
             server: server.run(),
             address,
+            worker,
         })
     }
 
@@ -115,11 +181,16 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        served
     }
 
-    pub fn server(self) -> Server {
-        self.server
+    /// The server to await, and the in-process worker (when `serve_jobs`).
+    pub fn into_parts(self) -> (Server, Option<WorkerHandle>) {
+        (self.server, self.worker)
     }
 }
 
@@ -174,7 +245,11 @@ fn routes(
             utoipa_actix_web::scope("/api/v1")
                 .service(crate::themes::api::list)
                 .service(crate::themes::api::show)
-                .service(crate::themes::api::create),
+                .service(crate::themes::api::create)
+                .service(crate::admin::api::list_jobs)
+                .service(crate::admin::api::retry_job)
+                .service(crate::admin::api::discard_job)
+                .service(crate::admin::api::test_email),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);
@@ -182,7 +257,7 @@ fn routes(
         .route("/api/openapi.json", web::get().to(openapi_json))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
-        .route("/metrics", web::get().to(telemetry::metrics))
+        .route("/metrics", web::get().to(metrics_text))
         .route("/static/{version}/{name}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon))
         .service(home::index)
@@ -208,16 +283,44 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers; later also search and mail.
+/// `GET /metrics`: Prometheus text; queue depths are read from the database at each scrape.
+async fn metrics_text(metrics: web::Data<Metrics>, state: web::Data<AppState>) -> HttpResponse {
+    match crate::jobs::service::counts(&state.db).await {
+        Ok(counts) => {
+            for (name, n) in counts {
+                metrics
+                    .jobs
+                    .get_or_create(&StateLabels {
+                        state: name.to_owned(),
+                    })
+                    .set(n);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: job counts unavailable"),
+    }
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(metrics.encode())
+}
+
+/// Ready when the database answers. Mail is reported but does not make the platform unready:
+/// messages wait in the queue until the server is back.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let database = db::run(&state.db, |conn| Ok(db::dialect::ping(conn)?)).await;
     let ok = database.is_ok();
     if let Err(e) = &database {
         tracing::warn!(error = %e, "readiness: database check failed");
     }
+    let mail = state.mailer.check().await;
+    if let Err(e) = &mail {
+        tracing::warn!(error = %e, transport = state.mailer.kind(), "readiness: mail check failed");
+    }
     let body = json!({
         "status": if ok { "ready" } else { "unavailable" },
-        "checks": { "database": if ok { "ok" } else { "unavailable" } },
+        "checks": {
+            "database": if ok { "ok" } else { "unavailable" },
+            "mail": if mail.is_ok() { "ok" } else { "unavailable" },
+        },
     });
     if ok {
         HttpResponse::Ok().json(body)

@@ -64,6 +64,22 @@ pub struct Settings {
     pub body_limit: usize,
     /// HTTP worker threads; 0 means one per core (`QUAI_WORKERS`).
     pub workers: usize,
+    /// SMTP server in lettre's URL form; unset: emails are written to `<data_dir>/outbox` (`QUAI_SMTP_URL`).
+    pub smtp_url: Option<Secret>,
+    /// Sender of every email (`QUAI_MAIL_FROM`).
+    pub mail_from: String,
+    /// Whether `quai serve` also runs the job worker (`QUAI_SERVE_JOBS`).
+    pub serve_jobs: bool,
+    /// Jobs one worker runs at once (`QUAI_JOBS_CONCURRENCY`).
+    pub jobs_concurrency: usize,
+    /// Milliseconds between two looks at an empty queue (`QUAI_JOBS_POLL_MS`).
+    pub jobs_poll_ms: u64,
+    /// Seconds a claimed job stays locked to its worker (`QUAI_JOBS_LOCK_SECONDS`).
+    pub jobs_lock_seconds: u64,
+    /// First retry delay in milliseconds, doubled at each attempt (`QUAI_JOBS_BACKOFF_MS`).
+    pub jobs_backoff_ms: u64,
+    /// Longest retry delay in seconds (`QUAI_JOBS_BACKOFF_MAX_SECONDS`).
+    pub jobs_backoff_max_seconds: u64,
 }
 
 impl Default for Settings {
@@ -80,6 +96,14 @@ impl Default for Settings {
             admin_token: None,
             body_limit: 256 * 1024,
             workers: 0,
+            smtp_url: None,
+            mail_from: "Quai · Amiens Cluster <quai@localhost>".to_owned(),
+            serve_jobs: true,
+            jobs_concurrency: 4,
+            jobs_poll_ms: 1000,
+            jobs_lock_seconds: 300,
+            jobs_backoff_ms: 5000,
+            jobs_backoff_max_seconds: 3600,
         }
     }
 }
@@ -101,6 +125,17 @@ impl fmt::Debug for Settings {
             .field("admin_token", &self.admin_token)
             .field("body_limit", &self.body_limit)
             .field("workers", &self.workers)
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_ref().map(|u| redact_url(u.expose())),
+            )
+            .field("mail_from", &self.mail_from)
+            .field("serve_jobs", &self.serve_jobs)
+            .field("jobs_concurrency", &self.jobs_concurrency)
+            .field("jobs_poll_ms", &self.jobs_poll_ms)
+            .field("jobs_lock_seconds", &self.jobs_lock_seconds)
+            .field("jobs_backoff_ms", &self.jobs_backoff_ms)
+            .field("jobs_backoff_max_seconds", &self.jobs_backoff_max_seconds)
             .finish()
     }
 }
@@ -164,6 +199,30 @@ impl Settings {
                 "expected at least 1024 bytes",
             ));
         }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new(
+                "mail_from",
+                "expected an address such as `Quai <quai@example.org>`",
+            ));
+        }
+        if let Some(url) = &self.smtp_url
+            && !matches!(url.expose().split_once("://"), Some(("smtp" | "smtps", _)))
+        {
+            return Err(ConfigError::new(
+                "smtp_url",
+                "expected smtp://host:port or smtps://user:pass@host",
+            ));
+        }
+        if self.jobs_concurrency == 0 || self.jobs_lock_seconds == 0 {
+            return Err(ConfigError::new(
+                if self.jobs_concurrency == 0 {
+                    "jobs_concurrency"
+                } else {
+                    "jobs_lock_seconds"
+                },
+                "expected at least 1",
+            ));
+        }
         if let Some(s) = &self.jwt_secret
             && s.expose().len() < 32
         {
@@ -201,6 +260,7 @@ fn explain(key: &str, kind: &figment::error::Kind) -> String {
     let expected = match key {
         "bind" => "an address and port such as 127.0.0.1:8080",
         "base_url" => "an absolute URL such as https://quai.example.org",
+        "serve_jobs" => "`true` or `false`",
         "log_format" => "`pretty` or `json`",
         "data_dir" => "a folder path",
         _ => "",

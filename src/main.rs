@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use quai::app::Application;
+use quai::app::{Application, Runtime};
 use quai::config::{self, Settings};
 use quai::{db, telemetry};
 
@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Serve the web platform (the default).
     Serve,
+    /// Run the job worker alone (emails, reminders…), to scale out beside `serve`.
+    Worker,
     /// Apply pending database migrations, then exit.
     Migrate,
 }
@@ -35,7 +37,35 @@ fn main() -> ExitCode {
     telemetry::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
+        Command::Worker => worker(settings),
         Command::Migrate => migrate(settings),
+    }
+}
+
+fn worker(settings: Settings) -> ExitCode {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let runtime = match Runtime::prepare(settings) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        let handle = runtime.worker().spawn();
+        tracing::info!("job worker running; stop with Ctrl-C or SIGTERM");
+        if let Err(e) = stop_signal().await {
+            return fail(e);
+        }
+        handle.stop().await;
+        tracing::info!("stopped cleanly");
+        ExitCode::SUCCESS
+    })
+}
+
+/// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.
+async fn stop_signal() -> std::io::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result,
+        _ = term.recv() => Ok(()),
     }
 }
 

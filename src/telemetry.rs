@@ -7,7 +7,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, web};
+use actix_web::{HttpMessage, web};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -61,12 +61,28 @@ pub struct RouteLabels {
     pub route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabels {
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StateLabels {
+    pub state: String,
+}
+
 /// Every metric the platform exports; features add theirs here.
 pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RouteLabels, Histogram>,
     pub in_flight: Gauge,
+    /// Jobs in the queue by state (read from the database at each scrape).
+    pub jobs: Family<StateLabels, Gauge>,
+    pub jobs_completed: Family<KindLabels, Counter>,
+    pub jobs_failed: Family<KindLabels, Counter>,
+    pub job_duration: Family<KindLabels, Histogram>,
+    pub emails_sent: Counter,
 }
 
 impl Default for Metrics {
@@ -88,11 +104,44 @@ impl Default for Metrics {
             "HTTP requests being served",
             in_flight.clone(),
         );
+        let jobs = Family::<StateLabels, Gauge>::default();
+        registry.register("jobs", "Jobs in the queue, by state", jobs.clone());
+        let jobs_completed = Family::<KindLabels, Counter>::default();
+        registry.register(
+            "jobs_completed",
+            "Jobs run successfully by this process",
+            jobs_completed.clone(),
+        );
+        let jobs_failed = Family::<KindLabels, Counter>::default();
+        registry.register(
+            "jobs_failed",
+            "Failed job attempts in this process",
+            jobs_failed.clone(),
+        );
+        let job_duration = Family::<KindLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.001, 2.0, 16))
+        });
+        registry.register(
+            "job_duration_seconds",
+            "Time to run a job",
+            job_duration.clone(),
+        );
+        let emails_sent = Counter::default();
+        registry.register(
+            "emails_sent",
+            "Emails handed to the mail transport",
+            emails_sent.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
             in_flight,
+            jobs,
+            jobs_completed,
+            jobs_failed,
+            job_duration,
+            emails_sent,
         }
     }
 }
@@ -156,11 +205,4 @@ pub async fn observe(
         res.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(res)
-}
-
-/// `GET /metrics`: Prometheus text format.
-pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
-        .body(metrics.encode())
 }

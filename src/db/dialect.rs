@@ -32,3 +32,111 @@ pub fn server_version(conn: &mut DbConnection) -> diesel::QueryResult<String> {
     let row: Version = diesel::sql_query(sql).get_result(conn)?;
     Ok(row.v)
 }
+
+/// Runs the same statement on either backend, each with its own SQL text (placeholders
+/// `$1` on PostgreSQL, `?1` on SQLite) and its own concrete connection.
+macro_rules! per_backend {
+    ($conn:expr, pg: $pg:expr, sqlite: $sqlite:expr, |$c:ident, $sql:ident| $body:expr) => {
+        match $conn {
+            DbConnection::Pg($c) => {
+                let $sql = $pg;
+                $body
+            }
+            DbConnection::Sqlite($c) => {
+                let $sql = $sqlite;
+                $body
+            }
+        }
+    };
+}
+
+#[derive(diesel::QueryableByName)]
+struct InsertedId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// A job row to insert.
+pub struct JobInsert<'a> {
+    pub kind: &'a str,
+    pub payload: &'a str,
+    pub run_at: chrono::NaiveDateTime,
+    pub max_attempts: i32,
+    pub dedup_key: Option<&'a str>,
+    pub now: chrono::NaiveDateTime,
+}
+
+/// Inserts a job; a job with the same `dedup_key` already there wins (returns `None`).
+pub fn insert_job(
+    conn: &mut DbConnection,
+    job: &JobInsert<'_>,
+) -> diesel::QueryResult<Option<i64>> {
+    use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
+    per_backend!(conn,
+        pg: "INSERT INTO jobs (kind, payload, state, run_at, attempts, max_attempts, dedup_key, created_at, updated_at) \
+             VALUES ($1, $2, 'queued', $3, 0, $4, $5, $6, $6) ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+        sqlite: "INSERT INTO jobs (kind, payload, state, run_at, attempts, max_attempts, dedup_key, created_at, updated_at) \
+             VALUES (?1, ?2, 'queued', ?3, 0, ?4, ?5, ?6, ?6) ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+        |c, sql| {
+            let rows: Vec<InsertedId> = diesel::sql_query(sql)
+                .bind::<Text, _>(job.kind)
+                .bind::<Text, _>(job.payload)
+                .bind::<Timestamp, _>(job.run_at)
+                .bind::<Integer, _>(job.max_attempts)
+                .bind::<Nullable<Text>, _>(job.dedup_key)
+                .bind::<Timestamp, _>(job.now)
+                .load(c)?;
+            Ok(rows.first().map(|r| r.id))
+        }
+    )
+}
+
+/// A job claimed by a worker.
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct ClaimedJob {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub payload: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub max_attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Claims up to `limit` due jobs for `worker` until `locked_until`, counting the attempt.
+/// PostgreSQL skips rows other workers are claiming (`FOR UPDATE SKIP LOCKED`); SQLite runs
+/// the guarded UPDATE as one write, so two claims never overlap.
+pub fn claim_jobs(
+    conn: &mut DbConnection,
+    worker: &str,
+    limit: i64,
+    now: chrono::NaiveDateTime,
+    locked_until: chrono::NaiveDateTime,
+) -> diesel::QueryResult<Vec<ClaimedJob>> {
+    use diesel::sql_types::{Text, Timestamp};
+    let mut claimed = per_backend!(conn,
+        pg: "UPDATE jobs SET locked_until = $1, locked_by = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 \
+                          AND (locked_until IS NULL OR locked_until < $3) \
+                          ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, kind, payload, attempts, max_attempts, created_at",
+        sqlite: "UPDATE jobs SET locked_until = ?1, locked_by = ?2, attempts = attempts + 1, updated_at = ?3 \
+             WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?3 \
+                          AND (locked_until IS NULL OR locked_until < ?3) \
+                          ORDER BY run_at, id LIMIT ?4) \
+             RETURNING id, kind, payload, attempts, max_attempts, created_at",
+        |c, sql| diesel::sql_query(sql)
+            .bind::<Timestamp, _>(locked_until)
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load::<ClaimedJob>(c)
+    )?;
+    claimed.sort_by_key(|j| j.id);
+    Ok(claimed)
+}

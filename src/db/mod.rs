@@ -24,6 +24,8 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+/// The backend type of [`DbConnection`], for boxed queries.
+pub type DbBackend = MultiBackend;
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 

@@ -13,3 +13,21 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        last_error -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        locked_by -> Nullable<Text>,
+        dedup_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -13,7 +13,17 @@ use actix_web::{FromRequest, HttpRequest};
 
 pub const LANG_COOKIE: &str = "quai_lang";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]

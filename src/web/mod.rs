@@ -1,6 +1,7 @@
 //! What pages share: the layout context, languages, static files, error pages, pagination.
 
 pub mod assets;
+pub mod dates;
 pub mod errors;
 pub mod home;
 pub mod i18n;

@@ -7,6 +7,8 @@ mod browser;
 mod cli;
 mod errors;
 mod foundation;
+mod jobs;
+mod mail;
 mod migrations;
 mod pages;
 mod themes;

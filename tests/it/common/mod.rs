@@ -2,6 +2,7 @@
 //! SQLite file by default, a fresh PostgreSQL database when `QUAI_TEST_DATABASE_URL` is set.
 
 pub mod browser;
+pub mod smtp;
 
 use std::path::PathBuf;
 
@@ -80,6 +81,9 @@ pub fn test_settings(data_dir: &std::path::Path, db: &TestDb) -> Settings {
         database_timeout: 2,
         workers: 2,
         admin_token: Some(Secret::new(OPERATOR_TOKEN)),
+        jobs_poll_ms: 20,
+        jobs_backoff_ms: 20,
+        jobs_backoff_max_seconds: 1,
         ..Settings::default()
     }
 }
@@ -88,6 +92,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: TestDb,
+    pub settings: Settings,
+    _worker: Option<quai::jobs::worker::WorkerHandle>,
     handle: actix_web::dev::ServerHandle,
     _data: TempDir,
 }
@@ -98,13 +104,16 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        if std::env::var_os("QUAI_TEST_LOG").is_some() {
+            quai::telemetry::init(quai::config::LogFormat::Pretty);
+        }
         let data = tempfile::tempdir().expect("temporary folder");
         let db = TestDb::create(data.path());
         let mut settings = test_settings(data.path(), &db);
         adjust(&mut settings);
-        let app = Application::build(settings).expect("the app starts");
+        let app = Application::build(settings.clone()).expect("the app starts");
         let address = format!("http://{}", app.address());
-        let server = app.server();
+        let (server, worker) = app.into_parts();
         let handle = server.handle();
         tokio::spawn(server);
         let client = reqwest::Client::builder()
@@ -115,6 +124,8 @@ impl TestApp {
             address,
             client,
             db,
+            settings,
+            _worker: worker,
             handle,
             _data: data,
         }
@@ -146,6 +157,54 @@ impl TestApp {
 
     pub fn operator(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         req.bearer_auth(OPERATOR_TOKEN)
+    }
+}
+
+impl TestApp {
+    /// `POST /api/v1/admin/test-email`.
+    pub async fn send_test_email(&self, to: &str, lang: &str) -> reqwest::Response {
+        self.operator(self.client.post(self.url("/api/v1/admin/test-email")))
+            .json(&serde_json::json!({ "to": to, "lang": lang }))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET /api/v1/admin/jobs?state=…` (all states with `""`).
+    pub async fn jobs(&self, state: &str) -> serde_json::Value {
+        let path = if state.is_empty() {
+            "/api/v1/admin/jobs?per_page=100".to_owned()
+        } else {
+            format!("/api/v1/admin/jobs?per_page=100&state={state}")
+        };
+        let res = self
+            .operator(self.client.get(self.url(&path)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// A direct connection to this test's database.
+    pub fn connect(&self) -> quai::db::DbConnection {
+        quai::db::establish(&self.db.url()).expect("connect to the test database")
+    }
+}
+
+/// Polls `check` every 25 ms until it holds; fails the test after `seconds`.
+pub async fn wait_until<F, Fut>(seconds: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
 }
 
