@@ -12,6 +12,8 @@ use serde_json::json;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
+use crate::accounts::api as accounts;
+use crate::auth::{AuthState, csrf, session};
 use crate::config::{self, Settings};
 use crate::db::{self, Pool, Target};
 use crate::jobs::JobContext;
@@ -19,7 +21,8 @@ use crate::jobs::Registry;
 use crate::jobs::worker::{Worker, WorkerConfig, WorkerHandle};
 use crate::mail::{MailError, Mailer, SendEmail};
 use crate::telemetry::{self, Metrics, StateLabels};
-use crate::web::{assets, errors, home};
+use crate::home::pages as home;
+use crate::web::{assets, errors};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -60,6 +63,7 @@ pub struct Application {
 /// migrated and pooled, mailer built.
 pub struct Runtime {
     pub settings: Settings,
+    pub auth: Arc<AuthState>,
     pub db: Pool,
     pub db_target: Target,
     pub mailer: Arc<Mailer>,
@@ -69,7 +73,10 @@ pub struct Runtime {
 impl Runtime {
     pub fn prepare(settings: Settings) -> Result<Self, StartError> {
         config::prepare_data_dir(&settings.data_dir)?;
-        config::load_or_create_jwt_secret(&settings)?;
+        let jwt_secret = config::load_or_create_jwt_secret(&settings)?;
+        let auth = AuthState::new(&settings, &jwt_secret)
+            .map_err(|e| config::ConfigError::new("jwt_secret", e.to_string()))?;
+        let auth = Arc::new(auth);
         let (db, db_target) = db::connect(
             &settings.database_url(),
             settings.database_pool_size,
@@ -80,6 +87,7 @@ impl Runtime {
         tracing::info!(transport = mailer.kind(), "mail ready");
         Ok(Self {
             settings,
+            auth,
             db,
             db_target,
             mailer,
@@ -108,7 +116,9 @@ impl Runtime {
     ),
     tags(
         (name = "themes", description = "The cluster's shared vocabulary of themes"),
-        (name = "admin", description = "The back office: job queue, test email")
+        (name = "auth", description = "Sign-up, sign-in, tokens, verification, password reset"),
+        (name = "me", description = "The signed-in account: profile, password, email, sessions, data"),
+        (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
 )]
@@ -137,6 +147,7 @@ impl Application {
             .then(|| runtime.worker().spawn());
         let Runtime {
             settings,
+            auth,
             db: pool,
             db_target: target,
             mailer,
@@ -158,7 +169,8 @@ impl Application {
             mailer,
         });
         let metrics = web::Data::from(metrics);
-        let mut server = HttpServer::new(move || routes(state.clone(), metrics.clone()))
+        let auth = web::Data::from(auth);
+        let mut server = HttpServer::new(move || routes(state.clone(), metrics.clone(), auth.clone()))
             .shutdown_timeout(20)
             .listen(listener)
             .map_err(|source| StartError::Bind {
@@ -217,6 +229,7 @@ fn security_headers(https: bool) -> DefaultHeaders {
 fn routes(
     state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
+    auth: web::Data<AuthState>,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -231,6 +244,8 @@ fn routes(
     let (app, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
+        .app_data(web::Data::new(state.db.clone()))
+        .app_data(auth)
         .app_data(state)
         .app_data(metrics)
         .app_data(
@@ -249,7 +264,29 @@ fn routes(
                 .service(crate::admin::api::list_jobs)
                 .service(crate::admin::api::retry_job)
                 .service(crate::admin::api::discard_job)
-                .service(crate::admin::api::test_email),
+                .service(crate::admin::api::test_email)
+                .service(crate::admin::api::list_users)
+                .service(crate::admin::api::set_roles)
+                .service(crate::admin::api::deactivate)
+                .service(crate::admin::api::reactivate)
+                .service(crate::admin::api::audit_log)
+                .service(accounts::signup)
+                .service(accounts::login)
+                .service(accounts::refresh)
+                .service(accounts::logout)
+                .service(accounts::verify_email)
+                .service(accounts::password_reset)
+                .service(accounts::password_reset_confirm)
+                .service(accounts::show_me)
+                .service(accounts::update_me)
+                .service(accounts::delete_me)
+                .service(accounts::change_password)
+                .service(accounts::change_email)
+                .service(accounts::resend_verification)
+                .service(accounts::export)
+                .service(accounts::sessions)
+                .service(accounts::revoke_session)
+                .service(accounts::revoke_other_sessions),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);
@@ -268,7 +305,11 @@ fn routes(
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/evenements", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))
+        .configure(crate::accounts::pages::configure)
+        .configure(crate::admin::pages::configure)
         .default_service(web::to(errors::fallback))
+        .wrap(from_fn(session::resolve))
+        .wrap(from_fn(csrf::guard))
         .wrap(from_fn(errors::pages))
         .wrap(Compress::default())
         .wrap(security_headers(https))

@@ -32,6 +32,14 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Whether the per-IP limits apply (`off` for load tests on a trusted network).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Switch {
+    On,
+    Off,
+}
+
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -80,6 +88,16 @@ pub struct Settings {
     pub jobs_backoff_ms: u64,
     /// Longest retry delay in seconds (`QUAI_JOBS_BACKOFF_MAX_SECONDS`).
     pub jobs_backoff_max_seconds: u64,
+    /// Per-IP limits on login, sign-up and emails: `on` or `off` (`QUAI_RATE_LIMITS`).
+    pub rate_limits: Switch,
+    /// Logins per IP address per minute (`QUAI_LOGIN_PER_MINUTE`).
+    pub login_per_minute: i32,
+    /// Sign-ups per IP address per hour (`QUAI_SIGNUP_PER_HOUR`).
+    pub signup_per_hour: i32,
+    /// Reset and verification requests per IP address per hour (`QUAI_EMAIL_REQUESTS_PER_HOUR`).
+    pub email_requests_per_hour: i32,
+    /// Password hashes computed at once (`QUAI_HASH_CONCURRENCY`); 0: one per core.
+    pub hash_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -104,6 +122,11 @@ impl Default for Settings {
             jobs_lock_seconds: 300,
             jobs_backoff_ms: 5000,
             jobs_backoff_max_seconds: 3600,
+            rate_limits: Switch::On,
+            login_per_minute: 20,
+            signup_per_hour: 10,
+            email_requests_per_hour: 10,
+            hash_concurrency: 0,
         }
     }
 }
@@ -136,6 +159,11 @@ impl fmt::Debug for Settings {
             .field("jobs_lock_seconds", &self.jobs_lock_seconds)
             .field("jobs_backoff_ms", &self.jobs_backoff_ms)
             .field("jobs_backoff_max_seconds", &self.jobs_backoff_max_seconds)
+            .field("rate_limits", &self.rate_limits)
+            .field("login_per_minute", &self.login_per_minute)
+            .field("signup_per_hour", &self.signup_per_hour)
+            .field("email_requests_per_hour", &self.email_requests_per_hour)
+            .field("hash_concurrency", &self.hash_concurrency)
             .finish()
     }
 }
@@ -261,6 +289,7 @@ fn explain(key: &str, kind: &figment::error::Kind) -> String {
         "bind" => "an address and port such as 127.0.0.1:8080",
         "base_url" => "an absolute URL such as https://quai.example.org",
         "serve_jobs" => "`true` or `false`",
+        "rate_limits" => "`on` or `off`",
         "log_format" => "`pretty` or `json`",
         "data_dir" => "a folder path",
         _ => "",

@@ -1,15 +1,17 @@
 //! Quai: the innovation platform of Amiens Cluster.
 //!
 //! Infrastructure: [`config`], [`db`], [`error`], [`telemetry`], [`jobs`], [`mail`], [`auth`], [`web`].
-//! Features: [`themes`], [`admin`]. Features use the infrastructure; the infrastructure never imports a feature
-//! (the home page in [`web::home`] is the one page that shows several features together).
+//! Features: [`home`], [`themes`], [`accounts`], [`admin`]. Features use the infrastructure; the
+//! infrastructure never imports a feature. [`app`] wires them together.
 
+pub mod accounts;
 pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod home;
 pub mod jobs;
 pub mod mail;
 pub mod telemetry;

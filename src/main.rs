@@ -26,6 +26,15 @@ enum Command {
     Worker,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Create a cluster admin, or make an existing account admin. The password is read from a
+    /// prompt, or from standard input when it is not a terminal — never from the command line.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Name shown for a new account.
+        #[arg(long, default_value = "Équipe Amiens Cluster")]
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -39,6 +48,70 @@ fn main() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Worker => worker(settings),
         Command::Migrate => migrate(settings),
+        Command::CreateAdmin { email, name } => create_admin(settings, &email, &name),
+    }
+}
+
+fn read_password() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Mot de passe / Password: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Encore / Again: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+fn create_admin(settings: Settings, email: &str, name: &str) -> ExitCode {
+    if let Err(e) = config::prepare_data_dir(&settings.data_dir) {
+        return fail(e);
+    }
+    let target = match db::Target::parse(&settings.database_url()) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = db::connect_and_migrate(&target) {
+        return fail(e);
+    }
+    let mut conn = match db::establish(&settings.database_url()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let exists = match quai::accounts::service::account_exists(&mut conn, email) {
+        Ok(exists) => exists,
+        Err(e) => return fail(e),
+    };
+    let hash = if exists {
+        None
+    } else {
+        let password = match read_password() {
+            Ok(p) => p,
+            Err(e) => return fail(format!("cannot read the password: {e}")),
+        };
+        if let Err(e) = quai::auth::password::check_policy(&password, &[email, name]) {
+            return fail(format!("password refused: {e}"));
+        }
+        match quai::auth::password::hash_now(&password) {
+            Ok(h) => Some(h),
+            Err(e) => return fail(e),
+        }
+    };
+    match quai::accounts::service::create_admin(&mut conn, email, hash.as_deref(), name) {
+        Ok(true) => {
+            println!("created admin {email}");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            println!("{email} is now an admin");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }
 

@@ -1,10 +1,13 @@
 //! `/api/v1/admin/…`: the job queue and the test email.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::auth::OperatorToken;
+use crate::auth::Admin;
+use crate::auth::model::{AuditEntry, Role};
+use crate::auth::session::client_ip;
+use super::service::UserResource;
 use crate::error::{AppError, Problem};
 use crate::jobs::model::{JobRow, StateFilter};
 use crate::jobs::service as jobs;
@@ -31,7 +34,7 @@ pub struct JobQuery {
 )]
 #[get("/admin/jobs")]
 pub async fn list_jobs(
-    _operator: OperatorToken,
+    _admin: Admin,
     state: web::Data<AppState>,
     query: web::Query<JobQuery>,
 ) -> Result<web::Json<Paginated<JobRow>>, AppError> {
@@ -57,7 +60,7 @@ pub async fn list_jobs(
 )]
 #[post("/admin/jobs/{id}/retry")]
 pub async fn retry_job(
-    _operator: OperatorToken,
+    _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<JobRow>, AppError> {
@@ -77,7 +80,7 @@ pub async fn retry_job(
 )]
 #[delete("/admin/jobs/{id}")]
 pub async fn discard_job(
-    _operator: OperatorToken,
+    _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -112,7 +115,7 @@ pub struct Queued {
 )]
 #[post("/admin/test-email")]
 pub async fn test_email(
-    _operator: OperatorToken,
+    _admin: Admin,
     state: web::Data<AppState>,
     body: web::Json<TestEmailInput>,
 ) -> Result<HttpResponse, AppError> {
@@ -125,4 +128,75 @@ pub async fn test_email(
     )
     .await?;
     Ok(HttpResponse::Accepted().json(Queued { job_id }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UserQuery {
+    /// Part of an email or a name.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Accounts, oldest first.
+#[utoipa::path(tag = "admin", params(UserQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of users", body = Paginated<UserResource>),
+    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/users")]
+pub async fn list_users(_admin: Admin, state: web::Data<AppState>, query: web::Query<UserQuery>) -> Result<web::Json<Paginated<UserResource>>, AppError> {
+    let q = query.into_inner();
+    let page = PageRequest::try_from(PageQuery { page: q.page, per_page: q.per_page })?;
+    let search = q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let (items, total) = super::service::users(&state.db, search, page).await?;
+    Ok(web::Json(Paginated::new(items, total, page)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesInput {
+    pub roles: Vec<Role>,
+}
+
+/// Replace a user's roles.
+#[utoipa::path(tag = "admin", request_body = RolesInput, params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The user", body = UserResource),
+    (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "An admin removing their own admin role", body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/admin/users/{id}/roles")]
+pub async fn set_roles(req: HttpRequest, admin: Admin, state: web::Data<AppState>, id: web::Path<i64>, body: web::Json<RolesInput>) -> Result<web::Json<UserResource>, AppError> {
+    Ok(web::Json(super::service::set_roles(&state.db, admin, id.into_inner(), body.into_inner().roles, client_ip(&req)).await?))
+}
+
+/// Deactivate an account: its sessions end at once.
+#[utoipa::path(tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The user", body = UserResource),
+    (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/users/{id}/deactivate")]
+pub async fn deactivate(req: HttpRequest, admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<UserResource>, AppError> {
+    Ok(web::Json(super::service::set_active(&state.db, admin, id.into_inner(), false, client_ip(&req)).await?))
+}
+
+/// Reactivate an account.
+#[utoipa::path(tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The user", body = UserResource),
+    (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/users/{id}/reactivate")]
+pub async fn reactivate(req: HttpRequest, admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<UserResource>, AppError> {
+    Ok(web::Json(super::service::set_active(&state.db, admin, id.into_inner(), true, client_ip(&req)).await?))
+}
+
+/// The audit log, newest first: sign-ins, failures, password and email changes, roles, deactivations.
+#[utoipa::path(tag = "admin", params(PageQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "A page of entries", body = Paginated<AuditEntry>),
+))]
+#[get("/admin/audit-log")]
+pub async fn audit_log(_admin: Admin, state: web::Data<AppState>, query: web::Query<PageQuery>) -> Result<web::Json<Paginated<AuditEntry>>, AppError> {
+    let page = PageRequest::try_from(query.into_inner())?;
+    let (items, total) = super::service::audit_log(&state.db, page).await?;
+    Ok(web::Json(Paginated::new(items, total, page)))
 }

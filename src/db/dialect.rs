@@ -140,3 +140,58 @@ pub fn claim_jobs(
     claimed.sort_by_key(|j| j.id);
     Ok(claimed)
 }
+
+/// Inserts a login session and returns its id.
+pub fn insert_session(
+    conn: &mut DbConnection,
+    user_id: i64,
+    user_agent: &str,
+    ip: &str,
+    now: chrono::NaiveDateTime,
+    expires_at: chrono::NaiveDateTime,
+) -> diesel::QueryResult<i64> {
+    use diesel::sql_types::{Text, Timestamp};
+    per_backend!(conn,
+        pg: "INSERT INTO sessions (user_id, user_agent, ip, created_at, last_used_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
+        sqlite: "INSERT INTO sessions (user_id, user_agent, ip, created_at, last_used_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id",
+        |c, sql| {
+            let row: InsertedId = diesel::sql_query(sql)
+                .bind::<BigInt, _>(user_id)
+                .bind::<Text, _>(user_agent)
+                .bind::<Text, _>(ip)
+                .bind::<Timestamp, _>(now)
+                .bind::<Timestamp, _>(expires_at)
+                .get_result(c)?;
+            Ok(row.id)
+        }
+    )
+}
+
+/// Counts one hit in a fixed window and returns the window's total so far.
+pub fn hit_counter(
+    conn: &mut DbConnection,
+    bucket: &str,
+    window_start: chrono::NaiveDateTime,
+) -> diesel::QueryResult<i32> {
+    use diesel::sql_types::{Integer, Text, Timestamp};
+    #[derive(diesel::QueryableByName)]
+    struct Hits {
+        #[diesel(sql_type = Integer)]
+        hits: i32,
+    }
+    per_backend!(conn,
+        pg: "INSERT INTO rate_counters (bucket, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1 RETURNING hits",
+        sqlite: "INSERT INTO rate_counters (bucket, window_start, hits) VALUES (?1, ?2, 1) \
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1 RETURNING hits",
+        |c, sql| {
+            let row: Hits = diesel::sql_query(sql)
+                .bind::<Text, _>(bucket)
+                .bind::<Timestamp, _>(window_start)
+                .get_result(c)?;
+            Ok(row.hits)
+        }
+    )
+}

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::model::Theme;
 use super::service::{self, ThemeInput};
 use crate::app::AppState;
-use crate::auth::OperatorToken;
+use crate::auth::Admin;
 use crate::error::{AppError, Problem};
 use crate::web::pagination::{PageQuery, PageRequest, Paginated};
 
@@ -84,7 +84,7 @@ pub async fn list(
 )]
 #[post("/themes")]
 pub async fn create(
-    _operator: OperatorToken,
+    _admin: Admin,
     state: web::Data<AppState>,
     body: web::Json<ThemeInput>,
 ) -> Result<HttpResponse, AppError> {

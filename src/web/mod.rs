@@ -3,7 +3,6 @@
 pub mod assets;
 pub mod dates;
 pub mod errors;
-pub mod home;
 pub mod i18n;
 pub mod pagination;
 

@@ -3,7 +3,10 @@
 
 mod common;
 
+mod account_pages;
+mod accounts;
 mod browser;
+mod browser_accounts;
 mod cli;
 mod errors;
 mod foundation;

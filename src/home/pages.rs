@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
 
-use super::{Lang, Layout, Translator};
+use crate::web::{Lang, Layout, Translator};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::themes::service as themes;
@@ -132,7 +132,7 @@ pub async fn switch_language(
         .as_deref()
         .filter(|p| is_local_path(p))
         .unwrap_or("/");
-    let cookie = Cookie::build(super::i18n::LANG_COOKIE, lang.code())
+    let cookie = Cookie::build(crate::web::i18n::LANG_COOKIE, lang.code())
         .path("/")
         .max_age(CookieDuration::days(365))
         .same_site(SameSite::Lax)

@@ -1,0 +1,1 @@
+//! Account pages (filled in by the pages work).

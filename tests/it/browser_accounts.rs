@@ -1,0 +1,1 @@
+//! Account flows in Chromium (filled in by the pages work).
