@@ -16,12 +16,12 @@ use crate::accounts::api as accounts;
 use crate::auth::{AuthState, csrf, session};
 use crate::config::{self, Settings};
 use crate::db::{self, Pool, Target};
+use crate::home::pages as home;
 use crate::jobs::JobContext;
 use crate::jobs::Registry;
 use crate::jobs::worker::{Worker, WorkerConfig, WorkerHandle};
 use crate::mail::{MailError, Mailer, SendEmail};
 use crate::telemetry::{self, Metrics, StateLabels};
-use crate::home::pages as home;
 use crate::web::{assets, errors};
 
 /// What every handler can reach.
@@ -170,13 +170,14 @@ impl Application {
         });
         let metrics = web::Data::from(metrics);
         let auth = web::Data::from(auth);
-        let mut server = HttpServer::new(move || routes(state.clone(), metrics.clone(), auth.clone()))
-            .shutdown_timeout(20)
-            .listen(listener)
-            .map_err(|source| StartError::Bind {
-                addr: address,
-                source,
-            })?;
+        let mut server =
+            HttpServer::new(move || routes(state.clone(), metrics.clone(), auth.clone()))
+                .shutdown_timeout(20)
+                .listen(listener)
+                .map_err(|source| StartError::Bind {
+                    addr: address,
+                    source,
+                })?;
         if workers > 0 {
             server = server.workers(workers);
         }
@@ -325,7 +326,12 @@ async fn healthz() -> HttpResponse {
 }
 
 /// `GET /metrics`: Prometheus text; queue depths are read from the database at each scrape.
-async fn metrics_text(metrics: web::Data<Metrics>, state: web::Data<AppState>) -> HttpResponse {
+async fn metrics_text(
+    metrics: web::Data<Metrics>,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+) -> HttpResponse {
+    metrics.password_hashes.set(auth.hasher.computed() as i64);
     match crate::jobs::service::counts(&state.db).await {
         Ok(counts) => {
             for (name, n) in counts {
@@ -337,7 +343,11 @@ async fn metrics_text(metrics: web::Data<Metrics>, state: web::Data<AppState>) -
                     .set(n);
             }
         }
-        Err(e) => tracing::warn!(error = %e, "metrics: job counts unavailable"),
+        Err(e) => {
+            // Better no queue depth than a stale one.
+            metrics.jobs.clear();
+            tracing::warn!(error = %e, "metrics: job counts unavailable");
+        }
     }
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
@@ -347,12 +357,14 @@ async fn metrics_text(metrics: web::Data<Metrics>, state: web::Data<AppState>) -
 /// Ready when the database answers. Mail is reported but does not make the platform unready:
 /// messages wait in the queue until the server is back.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let database = db::run(&state.db, |conn| Ok(db::dialect::ping(conn)?)).await;
+    let (database, mail) = tokio::join!(
+        db::run(&state.db, |conn| Ok(db::dialect::ping(conn)?)),
+        state.mailer.check()
+    );
     let ok = database.is_ok();
     if let Err(e) = &database {
         tracing::warn!(error = %e, "readiness: database check failed");
     }
-    let mail = state.mailer.check().await;
     if let Err(e) = &mail {
         tracing::warn!(error = %e, transport = state.mailer.kind(), "readiness: mail check failed");
     }

@@ -96,7 +96,7 @@ pub struct Settings {
     pub signup_per_hour: i32,
     /// Reset and verification requests per IP address per hour (`QUAI_EMAIL_REQUESTS_PER_HOUR`).
     pub email_requests_per_hour: i32,
-    /// Password hashes computed at once (`QUAI_HASH_CONCURRENCY`); 0: one per core.
+    /// Password hashes computed at once (`QUAI_HASH_CONCURRENCY`); 0: half the cores.
     pub hash_concurrency: usize,
 }
 
@@ -241,6 +241,36 @@ impl Settings {
                 "expected smtp://host:port or smtps://user:pass@host",
             ));
         }
+        if self.database_timeout == 0 {
+            return Err(ConfigError::new(
+                "database_timeout",
+                "expected at least 1 second",
+            ));
+        }
+        if self.jobs_poll_ms < 10 {
+            return Err(ConfigError::new(
+                "jobs_poll_ms",
+                "expected at least 10 milliseconds",
+            ));
+        }
+        if self.jobs_backoff_max_seconds > 86_400 || self.jobs_backoff_ms > 3_600_000 {
+            return Err(ConfigError::new(
+                if self.jobs_backoff_ms > 3_600_000 {
+                    "jobs_backoff_ms"
+                } else {
+                    "jobs_backoff_max_seconds"
+                },
+                "expected at most a day of backoff",
+            ));
+        }
+        if let Some(token) = &self.admin_token
+            && token.expose().len() < 32
+        {
+            return Err(ConfigError::new(
+                "admin_token",
+                "expected at least 32 characters",
+            ));
+        }
         if self.jobs_concurrency == 0 || self.jobs_lock_seconds == 0 {
             return Err(ConfigError::new(
                 if self.jobs_concurrency == 0 {
@@ -303,13 +333,28 @@ fn explain(key: &str, kind: &figment::error::Kind) -> String {
 
 /// Hides the password of a URL such as `postgres://user:pass@host/db`.
 pub fn redact_url(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
+    let Ok(mut parsed) = Url::parse(url) else {
+        return url.to_owned();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
     }
+    let secret_query = parsed.query_pairs().any(|(k, _)| k.contains("password"));
+    if secret_query {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if k.contains("password") {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
 }
 
 /// Makes sure the data folder exists and is writable; a clear error otherwise.
@@ -347,10 +392,24 @@ pub fn load_or_create_jwt_secret(settings: &Settings) -> Result<Secret, ConfigEr
             format!("`{}` holds fewer than 32 characters", path.display()),
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if settings.database_url().starts_with("postgres") {
+                return Err(ConfigError::new(
+                    "jwt_secret",
+                    "required with PostgreSQL: every process sharing the database must sign with the same key (at least 32 characters)",
+                ));
+            }
             let key: [u8; 48] = rand::random();
             let value = hex::encode(key);
-            write_private(&path, &value).map_err(fail)?;
-            Ok(Secret::new(value))
+            match write_private(&path, &value) {
+                Ok(()) => Ok(Secret::new(value)),
+                // Another process created it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::read_to_string(&path)
+                        .map(|v| Secret::new(v.trim()))
+                        .map_err(fail)
+                }
+                Err(e) => Err(fail(e)),
+            }
         }
         Err(e) => Err(fail(e)),
     }

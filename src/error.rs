@@ -205,6 +205,20 @@ impl From<diesel::result::Error> for AppError {
             E::DatabaseError(_, info) if is_connection_loss(info.message()) => {
                 Self::Unavailable(info.message().to_owned())
             }
+            E::DatabaseError(K::UniqueViolation | K::ForeignKeyViolation, info) => {
+                tracing::info!(constraint = ?info.constraint_name(), "constraint refused a change");
+                Self::Conflict("This change conflicts with existing data.".into())
+            }
+            E::DatabaseError(K::CheckViolation | K::NotNullViolation, info) => {
+                tracing::warn!(
+                    message = info.message(),
+                    "a check constraint refused a change"
+                );
+                Self::validation("body", "a value is not allowed")
+            }
+            E::DatabaseError(_, info) if is_busy(info.message()) => {
+                Self::Unavailable(info.message().to_owned())
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -220,6 +234,11 @@ impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         Self::Internal(e.to_string())
     }
+}
+
+/// SQLite's answer when another writer held the database past the busy timeout.
+fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
 }
 
 /// PostgreSQL reports a server that went away mid-session with these messages.

@@ -55,7 +55,8 @@ fn main() -> ExitCode {
 fn read_password() -> Result<String, String> {
     use std::io::{BufRead, IsTerminal};
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Mot de passe / Password: ").map_err(|e| e.to_string())?;
+        let first =
+            rpassword::prompt_password("Mot de passe / Password: ").map_err(|e| e.to_string())?;
         let again = rpassword::prompt_password("Encore / Again: ").map_err(|e| e.to_string())?;
         if first != again {
             return Err("the two passwords differ".into());
@@ -63,7 +64,10 @@ fn read_password() -> Result<String, String> {
         Ok(first)
     } else {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
         Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }

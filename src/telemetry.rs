@@ -83,6 +83,8 @@ pub struct Metrics {
     pub jobs_failed: Family<KindLabels, Counter>,
     pub job_duration: Family<KindLabels, Histogram>,
     pub emails_sent: Counter,
+    /// Password hashes computed or verified by this process.
+    pub password_hashes: Gauge,
 }
 
 impl Default for Metrics {
@@ -132,7 +134,14 @@ impl Default for Metrics {
             "Emails handed to the mail transport",
             emails_sent.clone(),
         );
+        let password_hashes = Gauge::default();
+        registry.register(
+            "password_hashes",
+            "Password hashes computed or verified by this process",
+            password_hashes.clone(),
+        );
         Self {
+            password_hashes,
             registry,
             requests,
             latency,

@@ -37,9 +37,16 @@ pub struct Accepted {
     (status = 429, description = "Too many sign-ups from this address", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/signup")]
-pub async fn signup(req: HttpRequest, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<SignupInput>) -> Result<HttpResponse, AppError> {
+pub async fn signup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<SignupInput>,
+) -> Result<HttpResponse, AppError> {
     service::signup(&ctx(&req, &state, &auth), body.into_inner()).await?;
-    Ok(HttpResponse::Accepted().json(Accepted { status: "verification_email_sent" }))
+    Ok(HttpResponse::Accepted().json(Accepted {
+        status: "verification_email_sent",
+    }))
 }
 
 /// Sign in with email and password: an access token (15 min) and a refresh token.
@@ -49,8 +56,15 @@ pub async fn signup(req: HttpRequest, state: web::Data<AppState>, auth: web::Dat
     (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/login")]
-pub async fn login(req: HttpRequest, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<LoginInput>) -> Result<web::Json<Issued>, AppError> {
-    Ok(web::Json(service::login(&ctx(&req, &state, &auth), body.into_inner()).await?))
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<LoginInput>,
+) -> Result<web::Json<Issued>, AppError> {
+    Ok(web::Json(
+        service::login(&ctx(&req, &state, &auth), body.into_inner()).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -64,8 +78,15 @@ pub struct RefreshInput {
     (status = 401, description = "Invalid, expired or reused token", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/refresh")]
-pub async fn refresh(req: HttpRequest, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<RefreshInput>) -> Result<web::Json<Issued>, AppError> {
-    Ok(web::Json(service::refresh(&ctx(&req, &state, &auth), body.into_inner().refresh_token).await?))
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<RefreshInput>,
+) -> Result<web::Json<Issued>, AppError> {
+    Ok(web::Json(
+        service::refresh(&ctx(&req, &state, &auth), body.into_inner().refresh_token).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -76,12 +97,21 @@ pub struct LogoutInput {
 /// End the session of the access token, or of the given refresh token.
 #[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
 #[post("/auth/logout")]
-pub async fn logout(req: HttpRequest, state: web::Data<AppState>, me: Option<CurrentUser>, body: Option<web::Json<LogoutInput>>) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    me: Option<CurrentUser>,
+    body: Option<web::Json<LogoutInput>>,
+) -> Result<HttpResponse, AppError> {
     let ip = session::client_ip(&req);
     match (me, body.and_then(|b| b.into_inner().refresh_token)) {
         (Some(me), _) => service::logout(&state.db, me.user_id, me.session_id, ip).await?,
         (None, Some(token)) => service::logout_with_refresh(&state.db, token, ip).await?,
-        (None, None) => return Err(AppError::Unauthorized("Send an access token or a refresh_token.".into())),
+        (None, None) => {
+            return Err(AppError::Unauthorized(
+                "Send an access token or a refresh_token.".into(),
+            ));
+        }
     }
     Ok(HttpResponse::NoContent().finish())
 }
@@ -97,7 +127,11 @@ pub struct TokenInput {
     (status = 422, description = "Invalid, used or expired link", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/verify-email")]
-pub async fn verify_email(req: HttpRequest, state: web::Data<AppState>, body: web::Json<TokenInput>) -> Result<HttpResponse, AppError> {
+pub async fn verify_email(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<TokenInput>,
+) -> Result<HttpResponse, AppError> {
     service::verify_email(&state.db, body.into_inner().token, session::client_ip(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -113,9 +147,16 @@ pub struct EmailInput {
     (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/password-reset")]
-pub async fn password_reset(req: HttpRequest, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<EmailInput>) -> Result<HttpResponse, AppError> {
+pub async fn password_reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<EmailInput>,
+) -> Result<HttpResponse, AppError> {
     service::request_password_reset(&ctx(&req, &state, &auth), &body.email).await?;
-    Ok(HttpResponse::Accepted().json(Accepted { status: "reset_email_sent_if_account_exists" }))
+    Ok(HttpResponse::Accepted().json(Accepted {
+        status: "reset_email_sent_if_account_exists",
+    }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -130,7 +171,12 @@ pub struct ResetInput {
     (status = 422, description = "Invalid link or password", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/password-reset/confirm")]
-pub async fn password_reset_confirm(req: HttpRequest, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<ResetInput>) -> Result<HttpResponse, AppError> {
+pub async fn password_reset_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<ResetInput>,
+) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
     service::confirm_password_reset(&ctx(&req, &state, &auth), input.token, input.password).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -166,7 +212,13 @@ pub async fn show_me(me: CurrentUser) -> web::Json<Me> {
 /// Change my name or language.
 #[utoipa::path(tag = "me", request_body = ProfileInput, security(("bearer" = [])), responses((status = 204, description = "Saved")))]
 #[patch("/me")]
-pub async fn update_me(req: HttpRequest, me: CurrentUser, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<ProfileInput>) -> Result<HttpResponse, AppError> {
+pub async fn update_me(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<ProfileInput>,
+) -> Result<HttpResponse, AppError> {
     service::update_profile(&ctx(&req, &state, &auth), &me, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -182,8 +234,19 @@ pub struct PasswordInput {
     (status = 422, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/me")]
-pub async fn delete_me(req: HttpRequest, me: CurrentUser, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<PasswordInput>) -> Result<HttpResponse, AppError> {
-    service::delete_account(&ctx(&req, &state, &auth), &me, body.into_inner().current_password).await?;
+pub async fn delete_me(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<PasswordInput>,
+) -> Result<HttpResponse, AppError> {
+    service::delete_account(
+        &ctx(&req, &state, &auth),
+        &me,
+        body.into_inner().current_password,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -199,9 +262,21 @@ pub struct ChangePasswordInput {
     (status = 422, description = "Wrong current password or weak new one", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/me/password")]
-pub async fn change_password(req: HttpRequest, me: CurrentUser, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<ChangePasswordInput>) -> Result<HttpResponse, AppError> {
+pub async fn change_password(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<ChangePasswordInput>,
+) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
-    service::change_password(&ctx(&req, &state, &auth), &me, input.current_password, input.new_password).await?;
+    service::change_password(
+        &ctx(&req, &state, &auth),
+        &me,
+        input.current_password,
+        input.new_password,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -214,18 +289,39 @@ pub struct ChangeEmailInput {
 /// Change my email address: a link goes to the new address; the change happens when it is used.
 #[utoipa::path(tag = "me", request_body = ChangeEmailInput, security(("bearer" = [])), responses((status = 202, description = "Link sent", body = Accepted)))]
 #[post("/me/email")]
-pub async fn change_email(req: HttpRequest, me: CurrentUser, state: web::Data<AppState>, auth: web::Data<AuthState>, body: web::Json<ChangeEmailInput>) -> Result<HttpResponse, AppError> {
+pub async fn change_email(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    body: web::Json<ChangeEmailInput>,
+) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
-    service::change_email(&ctx(&req, &state, &auth), &me, input.current_password, &input.new_email).await?;
-    Ok(HttpResponse::Accepted().json(Accepted { status: "verification_email_sent" }))
+    service::change_email(
+        &ctx(&req, &state, &auth),
+        &me,
+        input.current_password,
+        &input.new_email,
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(Accepted {
+        status: "verification_email_sent",
+    }))
 }
 
 /// Send my verification email again.
 #[utoipa::path(tag = "me", security(("bearer" = [])), responses((status = 202, description = "Sent", body = Accepted)))]
 #[post("/me/verification-email")]
-pub async fn resend_verification(req: HttpRequest, me: CurrentUser, state: web::Data<AppState>, auth: web::Data<AuthState>) -> Result<HttpResponse, AppError> {
+pub async fn resend_verification(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+) -> Result<HttpResponse, AppError> {
     service::resend_verification(&ctx(&req, &state, &auth), &me).await?;
-    Ok(HttpResponse::Accepted().json(Accepted { status: "verification_email_sent" }))
+    Ok(HttpResponse::Accepted().json(Accepted {
+        status: "verification_email_sent",
+    }))
 }
 
 /// Everything Quai keeps about me, as JSON.
@@ -234,7 +330,10 @@ pub async fn resend_verification(req: HttpRequest, me: CurrentUser, state: web::
 pub async fn export(me: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let data = service::export(&state.db, me.user_id).await?;
     Ok(HttpResponse::Ok()
-        .insert_header(("Content-Disposition", "attachment; filename=\"quai-mes-donnees.json\""))
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"quai-mes-donnees.json\"",
+        ))
         .json(data))
 }
 
@@ -251,11 +350,21 @@ pub struct SessionResource {
 /// My active sessions.
 #[utoipa::path(tag = "me", security(("bearer" = [])), responses((status = 200, description = "Sessions", body = [SessionResource])))]
 #[get("/me/sessions")]
-pub async fn sessions(me: CurrentUser, state: web::Data<AppState>) -> Result<web::Json<Vec<SessionResource>>, AppError> {
+pub async fn sessions(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<SessionResource>>, AppError> {
     let list = service::sessions(&state.db, me.user_id).await?;
     Ok(web::Json(
         list.into_iter()
-            .map(|s| SessionResource { current: s.id == me.session_id, id: s.id, device: s.user_agent, ip: s.ip, created_at: s.created_at, last_used_at: s.last_used_at })
+            .map(|s| SessionResource {
+                current: s.id == me.session_id,
+                id: s.id,
+                device: s.user_agent,
+                ip: s.ip,
+                created_at: s.created_at,
+                last_used_at: s.last_used_at,
+            })
             .collect(),
     ))
 }
@@ -266,7 +375,12 @@ pub async fn sessions(me: CurrentUser, state: web::Data<AppState>) -> Result<web
     (status = 404, description = "No such session of mine", body = Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/me/sessions/{id}")]
-pub async fn revoke_session(req: HttpRequest, me: CurrentUser, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn revoke_session(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     service::revoke_session(&state.db, &me, id.into_inner(), session::client_ip(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -274,7 +388,11 @@ pub async fn revoke_session(req: HttpRequest, me: CurrentUser, state: web::Data<
 /// End all my sessions but this one.
 #[utoipa::path(tag = "me", security(("bearer" = [])), responses((status = 204, description = "Ended")))]
 #[delete("/me/sessions")]
-pub async fn revoke_other_sessions(req: HttpRequest, me: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn revoke_other_sessions(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     service::revoke_other_sessions(&state.db, &me, session::client_ip(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

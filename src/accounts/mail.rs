@@ -42,14 +42,44 @@ pub enum Message {
     PasswordChanged,
 }
 
-pub fn render(message: &Message, lang: Lang, name: &str, base_url: &str) -> Result<Rendered, AppError> {
+pub fn render(
+    message: &Message,
+    lang: Lang,
+    name: &str,
+    base_url: &str,
+) -> Result<Rendered, AppError> {
     let t = lang.t();
     let (key, url, action_key, note_key) = match message {
-        Message::Verify { url } => ("verify", Some(url.clone()), "email.verify.action", "email.verify.note"),
-        Message::ChangeEmail { url } => ("change", Some(url.clone()), "email.verify.action", "email.verify.note"),
-        Message::Existing { url } => ("existing", Some(url.clone()), "email.existing.action", "email.existing.note"),
-        Message::Reset { url } => ("reset", Some(url.clone()), "email.reset.action", "email.reset.note"),
-        Message::PasswordChanged => ("password_changed", None, "email.reset.action", "email.password_changed.note"),
+        Message::Verify { url } => (
+            "verify",
+            Some(url.clone()),
+            "email.verify.action",
+            "email.verify.note",
+        ),
+        Message::ChangeEmail { url } => (
+            "change",
+            Some(url.clone()),
+            "email.verify.action",
+            "email.verify.note",
+        ),
+        Message::Existing { url } => (
+            "existing",
+            Some(url.clone()),
+            "email.existing.action",
+            "email.existing.note",
+        ),
+        Message::Reset { url } => (
+            "reset",
+            Some(url.clone()),
+            "email.reset.action",
+            "email.reset.note",
+        ),
+        Message::PasswordChanged => (
+            "password_changed",
+            None,
+            "email.reset.action",
+            "email.password_changed.note",
+        ),
     };
     let heading = t.get(&format!("email.{key}.heading"));
     let greeting = if name.is_empty() {
@@ -61,7 +91,25 @@ pub fn render(message: &Message, lang: Lang, name: &str, base_url: &str) -> Resu
     let (action_label, note) = (t.get(action_key), t.get(note_key));
     templates::render(
         t.get(&format!("email.{key}.subject")).to_owned(),
-        &ActionText { t, base_url, heading, greeting: greeting.clone(), lines: lines.clone(), action_label, action_url: url.clone(), note },
-        &ActionHtml { t, base_url, heading, greeting, lines, action_label, action_url: url, note },
+        &ActionText {
+            t,
+            base_url,
+            heading,
+            greeting: greeting.clone(),
+            lines: lines.clone(),
+            action_label,
+            action_url: url.clone(),
+            note,
+        },
+        &ActionHtml {
+            t,
+            base_url,
+            heading,
+            greeting,
+            lines,
+            action_label,
+            action_url: url,
+            note,
+        },
     )
 }

@@ -38,14 +38,20 @@ fn now() -> NaiveDateTime {
 }
 
 fn link(settings: &Settings, path: &str, token: &str) -> String {
-    format!("{}{path}?jeton={token}", settings.base_url.as_str().trim_end_matches('/'))
+    format!(
+        "{}{path}?jeton={token}",
+        settings.base_url.as_str().trim_end_matches('/')
+    )
 }
 
 /// A normalised email address: trimmed, lower case, valid.
 pub fn parse_email(field: &str, raw: &str) -> Result<String, AppError> {
     let email = raw.trim().to_lowercase();
     if email.len() > 254 {
-        return Err(AppError::validation(field, "must be at most 254 characters"));
+        return Err(AppError::validation(
+            field,
+            "must be at most 254 characters",
+        ));
     }
     mail::parse_recipient(field, &email)?;
     Ok(email)
@@ -68,7 +74,11 @@ struct IpLimit {
 
 impl IpLimit {
     fn new(ctx: &Ctx<'_>, limit: Limit) -> Self {
-        Self { limit, ip: ctx.ip.clone(), on: ctx.auth.limits_on() }
+        Self {
+            limit,
+            ip: ctx.ip.clone(),
+            on: ctx.auth.limits_on(),
+        }
     }
 
     fn check(&self, conn: &mut DbConnection) -> Result<(), AppError> {
@@ -80,13 +90,25 @@ impl IpLimit {
 }
 
 fn login_limit(s: &Settings) -> Limit {
-    Limit { name: "login-ip", max: s.login_per_minute, window: 60 }
+    Limit {
+        name: "login-ip",
+        max: s.login_per_minute,
+        window: 60,
+    }
 }
 fn signup_limit(s: &Settings) -> Limit {
-    Limit { name: "signup-ip", max: s.signup_per_hour, window: 3600 }
+    Limit {
+        name: "signup-ip",
+        max: s.signup_per_hour,
+        window: 3600,
+    }
 }
 fn email_limit(s: &Settings) -> Limit {
-    Limit { name: "email-ip", max: s.email_requests_per_hour, window: 3600 }
+    Limit {
+        name: "email-ip",
+        max: s.email_requests_per_hour,
+        window: 3600,
+    }
 }
 
 /// Creates a one-time email token and queues its email, within the caller's transaction,
@@ -108,9 +130,28 @@ fn send_link(
         return Ok(());
     }
     let token = tokens::random_token();
-    model::insert_email_token(conn, user.id, purpose, &tokens::hash_token(&token), to, now, now + valid)?;
-    let content = account_mail::render(&message(link(settings, path, &token)), lang_of(user), &user.display_name, settings.base_url.as_str())?;
-    mail::enqueue(conn, &mailbox(to)?, content, Vec::new(), EnqueueOptions::default())?;
+    model::insert_email_token(
+        conn,
+        user.id,
+        purpose,
+        &tokens::hash_token(&token),
+        to,
+        now,
+        now + valid,
+    )?;
+    let content = account_mail::render(
+        &message(link(settings, path, &token)),
+        lang_of(user),
+        &user.display_name,
+        settings.base_url.as_str(),
+    )?;
+    mail::enqueue(
+        conn,
+        &mailbox(to)?,
+        content,
+        Vec::new(),
+        EnqueueOptions::default(),
+    )?;
     Ok(())
 }
 
@@ -137,7 +178,10 @@ struct ValidSignup {
 fn check_name(errors: &mut FieldErrors, name: &str) -> String {
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 80 {
-        errors.entry("display_name".into()).or_default().push("must be 1 to 80 characters".into());
+        errors
+            .entry("display_name".into())
+            .or_default()
+            .push("must be 1 to 80 characters".into());
     }
     name
 }
@@ -160,7 +204,10 @@ impl TryFrom<SignupInput> for ValidSignup {
         }
         let kind = Kind::parse(&input.kind);
         if kind.is_none() {
-            errors.entry("kind".into()).or_default().push("must be startup_founder, mentor or partner_staff".into());
+            errors
+                .entry("kind".into())
+                .or_default()
+                .push("must be startup_founder, mentor or partner_staff".into());
         }
         match kind {
             Some(kind) if errors.is_empty() => Ok(ValidSignup {
@@ -189,7 +236,16 @@ pub async fn signup(ctx: &Ctx<'_>, input: SignupInput) -> Result<(), AppError> {
             let now = now();
             if let Some(existing) = model::by_email(conn, &valid.email)? {
                 if existing.can_sign_in() {
-                    send_link(conn, &settings, &existing, &existing.email.clone(), model::RESET_PASSWORD, Duration::minutes(RESET_MINUTES), "/reinitialiser-mot-de-passe", |url| Message::Existing { url })?;
+                    send_link(
+                        conn,
+                        &settings,
+                        &existing,
+                        &existing.email.clone(),
+                        model::RESET_PASSWORD,
+                        Duration::minutes(RESET_MINUTES),
+                        "/reinitialiser-mot-de-passe",
+                        |url| Message::Existing { url },
+                    )?;
                 }
                 return Ok(());
             }
@@ -208,8 +264,25 @@ pub async fn signup(ctx: &Ctx<'_>, input: SignupInput) -> Result<(), AppError> {
                 },
             )?;
             model::grant(conn, user.id, valid.kind.first_role(), now)?;
-            model::audit(conn, "signup", Some(user.id), Some(user.id), &ip, json!({ "kind": valid.kind.as_str() }), now)?;
-            send_link(conn, &settings, &user, &user.email.clone(), model::VERIFY_EMAIL, Duration::hours(VERIFY_HOURS), "/verifier-email", |url| Message::Verify { url })
+            model::audit(
+                conn,
+                "signup",
+                Some(user.id),
+                Some(user.id),
+                &ip,
+                json!({ "kind": valid.kind.as_str() }),
+                now,
+            )?;
+            send_link(
+                conn,
+                &settings,
+                &user,
+                &user.email.clone(),
+                model::VERIFY_EMAIL,
+                Duration::hours(VERIFY_HOURS),
+                "/verifier-email",
+                |url| Message::Verify { url },
+            )
         })
     })
     .await
@@ -230,7 +303,9 @@ pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError>
     let lookup = email.clone();
     let user: Option<User> = db::run(ctx.db, move |conn| {
         limit.check(conn)?;
-        let Some(user) = model::by_email(conn, &lookup)? else { return Ok(None) };
+        let Some(user) = model::by_email(conn, &lookup)? else {
+            return Ok(None);
+        };
         let now = now();
         let (failures, last) = model::failures_since(conn, user.id, now - Duration::hours(1))?;
         if failures >= rate::MAX_FAILURES_PER_HOUR {
@@ -238,35 +313,62 @@ pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError>
         }
         let delay = rate::failure_delay(failures);
         if let Some(last) = last {
-            let wait = (last + Duration::seconds(delay) - now).num_seconds();
-            if delay > 0 && wait > 0 {
-                return Err(AppError::TooManyRequests(wait as u64));
+            let wait_ms = (last + Duration::seconds(delay) - now).num_milliseconds();
+            if delay > 0 && wait_ms > 0 {
+                return Err(AppError::TooManyRequests((wait_ms as u64).div_ceil(1000)));
             }
         }
         Ok(Some(user))
     })
     .await?;
-    let verified = ctx.auth.hasher.verify(input.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let verified = ctx
+        .auth
+        .hasher
+        .verify(
+            input.password,
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await?;
     let keys = ctx.auth.keys.clone();
     let (ip, agent) = (ctx.ip.clone(), ctx.user_agent.clone());
     db::run(ctx.db, move |conn| {
         conn.transaction(|conn| {
             let now = now();
             let invalid = || AppError::Unauthorized("Wrong email or password.".into());
-            let Some(user) = user else { return Err(invalid()) };
+            let Some(user) = user else {
+                return Err(invalid());
+            };
             if verified == password::Verified::No {
                 model::record_failure(conn, user.id, now)?;
-                model::audit(conn, "login_failed", None, Some(user.id), &ip, json!({}), now)?;
+                model::audit(
+                    conn,
+                    "login_failed",
+                    None,
+                    Some(user.id),
+                    &ip,
+                    json!({}),
+                    now,
+                )?;
                 return Ok(Err(invalid()));
             }
             if !user.can_sign_in() {
-                return Ok(Err(AppError::Forbidden("This account is deactivated.".into())));
+                return Ok(Err(AppError::Forbidden(
+                    "This account is deactivated.".into(),
+                )));
             }
             if let password::Verified::YesRehashed(new_hash) = &verified {
                 model::set_password(conn, user.id, new_hash, now)?;
             }
             model::clear_failures(conn, user.id)?;
-            model::audit(conn, "login", Some(user.id), Some(user.id), &ip, json!({}), now)?;
+            model::audit(
+                conn,
+                "login",
+                Some(user.id),
+                Some(user.id),
+                &ip,
+                json!({}),
+                now,
+            )?;
             Ok(Ok(session::start(conn, &keys, user.id, &agent, &ip, now)?))
         })
     })
@@ -276,15 +378,37 @@ pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError>
 /// Rotates a refresh token (API clients).
 pub async fn refresh(ctx: &Ctx<'_>, token: String) -> Result<Issued, AppError> {
     let (keys, ip) = (ctx.auth.keys.clone(), ctx.ip.clone());
-    db::run(ctx.db, move |conn| conn.transaction(|conn| session::refresh(conn, &keys, &token, &ip, now()))).await
+    let outcome = db::run(ctx.db, move |conn| {
+        conn.transaction(|conn| session::refresh(conn, &keys, &token, &ip, now()))
+    })
+    .await?;
+    match outcome {
+        session::Refreshed::Issued(issued) => Ok(issued),
+        session::Refreshed::Revoked => Err(AppError::Unauthorized(
+            "The refresh token is not valid.".into(),
+        )),
+    }
 }
 
 /// Ends one session.
-pub async fn logout(pool: &Pool, user_id: i64, session_id: i64, ip: String) -> Result<(), AppError> {
+pub async fn logout(
+    pool: &Pool,
+    user_id: i64,
+    session_id: i64,
+    ip: String,
+) -> Result<(), AppError> {
     db::run(pool, move |conn| {
         let now = now();
         model::revoke_session(conn, user_id, session_id, now)?;
-        model::audit(conn, "logout", Some(user_id), Some(user_id), &ip, json!({ "session": session_id }), now)?;
+        model::audit(
+            conn,
+            "logout",
+            Some(user_id),
+            Some(user_id),
+            &ip,
+            json!({ "session": session_id }),
+            now,
+        )?;
         Ok(())
     })
     .await
@@ -293,11 +417,21 @@ pub async fn logout(pool: &Pool, user_id: i64, session_id: i64, ip: String) -> R
 /// Ends the session a refresh token belongs to (API clients without an access token).
 pub async fn logout_with_refresh(pool: &Pool, token: String, ip: String) -> Result<(), AppError> {
     db::run(pool, move |conn| {
-        let Some(found) = model::refresh_by_hash(conn, &tokens::hash_token(&token))? else { return Ok(()) };
+        let Some(found) = model::refresh_by_hash(conn, &tokens::hash_token(&token))? else {
+            return Ok(());
+        };
         if let Some(s) = model::session(conn, found.session_id)? {
             let now = now();
             model::revoke_session(conn, s.user_id, s.id, now)?;
-            model::audit(conn, "logout", Some(s.user_id), Some(s.user_id), &ip, json!({ "session": s.id }), now)?;
+            model::audit(
+                conn,
+                "logout",
+                Some(s.user_id),
+                Some(s.user_id),
+                &ip,
+                json!({ "session": s.id }),
+                now,
+            )?;
         }
         Ok(())
     })
@@ -310,7 +444,8 @@ pub async fn verify_email(pool: &Pool, token: String, ip: String) -> Result<(), 
         conn.transaction(|conn| {
             let now = now();
             let invalid = || AppError::validation("token", "this link is invalid, used or expired");
-            let found = model::email_token(conn, model::VERIFY_EMAIL, &tokens::hash_token(&token))?.ok_or_else(invalid)?;
+            let found = model::email_token(conn, model::VERIFY_EMAIL, &tokens::hash_token(&token))?
+                .ok_or_else(invalid)?;
             if found.expires_at < now || model::use_email_token(conn, found.id, now)? != 1 {
                 return Err(invalid());
             }
@@ -319,11 +454,25 @@ pub async fn verify_email(pool: &Pool, token: String, ip: String) -> Result<(), 
                 return Err(invalid());
             }
             if found.email != user.email && model::by_email(conn, &found.email)?.is_some() {
-                return Err(AppError::Conflict("That address now belongs to another account.".into()));
+                return Err(AppError::Conflict(
+                    "That address now belongs to another account.".into(),
+                ));
             }
             model::mark_verified(conn, user.id, &found.email, now)?;
-            let action = if found.email == user.email { "email_verified" } else { "email_changed" };
-            model::audit(conn, action, Some(user.id), Some(user.id), &ip, json!({}), now)?;
+            let action = if found.email == user.email {
+                "email_verified"
+            } else {
+                "email_changed"
+            };
+            model::audit(
+                conn,
+                action,
+                Some(user.id),
+                Some(user.id),
+                &ip,
+                json!({}),
+                now,
+            )?;
             Ok(())
         })
     })
@@ -342,7 +491,16 @@ pub async fn request_password_reset(ctx: &Ctx<'_>, email: &str) -> Result<(), Ap
             if let Some(user) = model::by_email(conn, &email)?
                 && user.can_sign_in()
             {
-                send_link(conn, &settings, &user, &email, model::RESET_PASSWORD, Duration::minutes(RESET_MINUTES), "/reinitialiser-mot-de-passe", |url| Message::Reset { url })?;
+                send_link(
+                    conn,
+                    &settings,
+                    &user,
+                    &email,
+                    model::RESET_PASSWORD,
+                    Duration::minutes(RESET_MINUTES),
+                    "/reinitialiser-mot-de-passe",
+                    |url| Message::Reset { url },
+                )?;
             }
             Ok(())
         })
@@ -351,17 +509,25 @@ pub async fn request_password_reset(ctx: &Ctx<'_>, email: &str) -> Result<(), Ap
 }
 
 /// Sets a new password from a reset link; every session ends.
-pub async fn confirm_password_reset(ctx: &Ctx<'_>, token: String, new_password: String) -> Result<(), AppError> {
+pub async fn confirm_password_reset(
+    ctx: &Ctx<'_>,
+    token: String,
+    new_password: String,
+) -> Result<(), AppError> {
     let found = {
         let hash = tokens::hash_token(&token);
-        db::run(ctx.db, move |conn| Ok(model::email_token(conn, model::RESET_PASSWORD, &hash)?)).await?
+        db::run(ctx.db, move |conn| {
+            Ok(model::email_token(conn, model::RESET_PASSWORD, &hash)?)
+        })
+        .await?
     };
     let invalid = || AppError::validation("token", "this link is invalid, used or expired");
     let found = found.ok_or_else(invalid)?;
     if found.expires_at < now() || found.used_at.is_some() {
         return Err(invalid());
     }
-    password::check_policy(&new_password, &[&found.email]).map_err(|m| AppError::validation("password", m))?;
+    password::check_policy(&new_password, &[&found.email])
+        .map_err(|m| AppError::validation("password", m))?;
     let hash = ctx.auth.hasher.hash(new_password).await?;
     let settings = ctx.settings.clone();
     let ip = ctx.ip.clone();
@@ -382,28 +548,66 @@ pub async fn confirm_password_reset(ctx: &Ctx<'_>, token: String, new_password: 
             if user.email_verified_at.is_none() && user.email == found.email {
                 model::mark_verified(conn, user.id, &user.email, now)?;
             }
-            model::audit(conn, "password_reset", Some(user.id), Some(user.id), &ip, json!({}), now)?;
+            model::audit(
+                conn,
+                "password_reset",
+                Some(user.id),
+                Some(user.id),
+                &ip,
+                json!({}),
+                now,
+            )?;
             notify_password_changed(conn, &settings, &user)
         })
     })
     .await
 }
 
-fn notify_password_changed(conn: &mut DbConnection, settings: &Settings, user: &User) -> Result<(), AppError> {
-    let content = account_mail::render(&Message::PasswordChanged, lang_of(user), &user.display_name, settings.base_url.as_str())?;
-    mail::enqueue(conn, &mailbox(&user.email)?, content, Vec::new(), EnqueueOptions::default())?;
+fn notify_password_changed(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    user: &User,
+) -> Result<(), AppError> {
+    let content = account_mail::render(
+        &Message::PasswordChanged,
+        lang_of(user),
+        &user.display_name,
+        settings.base_url.as_str(),
+    )?;
+    mail::enqueue(
+        conn,
+        &mailbox(&user.email)?,
+        content,
+        Vec::new(),
+        EnqueueOptions::default(),
+    )?;
     Ok(())
 }
 
 /// Changes the password of a signed-in person, who proves it with the current one; every other
 /// session ends.
-pub async fn change_password(ctx: &Ctx<'_>, me: &CurrentUser, current: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    ctx: &Ctx<'_>,
+    me: &CurrentUser,
+    current: String,
+    new_password: String,
+) -> Result<(), AppError> {
     let user_id = me.user_id;
     let user = db::run(ctx.db, move |conn| Ok(model::by_id(conn, user_id)?)).await?;
-    if ctx.auth.hasher.verify(current, Some(user.password_hash.clone())).await? == password::Verified::No {
-        return Err(AppError::validation("current_password", "this is not your current password"));
+    if ctx
+        .auth
+        .hasher
+        .verify(current, Some(user.password_hash.clone()))
+        .await?
+        == password::Verified::No
+    {
+        return Err(AppError::validation(
+            "current_password",
+            "this is not your current password",
+        ));
     }
-    password::check_policy(&new_password, &[&user.email, &user.display_name]).map_err(|m| AppError::validation("new_password", m))?;
+    password::check_policy(&new_password, &[&user.email, &user.display_name])
+        .map_err(|m| AppError::validation("new_password", m))?;
     let hash = ctx.auth.hasher.hash(new_password).await?;
     let (settings, ip, keep) = (ctx.settings.clone(), ctx.ip.clone(), me.session_id);
     db::run(ctx.db, move |conn| {
@@ -411,7 +615,15 @@ pub async fn change_password(ctx: &Ctx<'_>, me: &CurrentUser, current: String, n
             let now = now();
             model::set_password(conn, user.id, &hash, now)?;
             model::revoke_sessions(conn, user.id, Some(keep), now)?;
-            model::audit(conn, "password_changed", Some(user.id), Some(user.id), &ip, json!({}), now)?;
+            model::audit(
+                conn,
+                "password_changed",
+                Some(user.id),
+                Some(user.id),
+                &ip,
+                json!({}),
+                now,
+            )?;
             notify_password_changed(conn, &settings, &user)
         })
     })
@@ -419,26 +631,60 @@ pub async fn change_password(ctx: &Ctx<'_>, me: &CurrentUser, current: String, n
 }
 
 /// Starts an email change: the new address gets a link; nothing changes until it is used.
-pub async fn change_email(ctx: &Ctx<'_>, me: &CurrentUser, current_password: String, new_email: &str) -> Result<(), AppError> {
+pub async fn change_email(
+    ctx: &Ctx<'_>,
+    me: &CurrentUser,
+    current_password: String,
+    new_email: &str,
+) -> Result<(), AppError> {
     let new_email = parse_email("new_email", new_email)?;
     let user_id = me.user_id;
     let user = db::run(ctx.db, move |conn| Ok(model::by_id(conn, user_id)?)).await?;
-    if ctx.auth.hasher.verify(current_password, Some(user.password_hash.clone())).await? == password::Verified::No {
-        return Err(AppError::validation("current_password", "this is not your current password"));
+    if ctx
+        .auth
+        .hasher
+        .verify(current_password, Some(user.password_hash.clone()))
+        .await?
+        == password::Verified::No
+    {
+        return Err(AppError::validation(
+            "current_password",
+            "this is not your current password",
+        ));
     }
     if new_email == user.email {
-        return Err(AppError::validation("new_email", "this is already your address"));
+        return Err(AppError::validation(
+            "new_email",
+            "this is already your address",
+        ));
     }
     let (settings, ip) = (ctx.settings.clone(), ctx.ip.clone());
     db::run(ctx.db, move |conn| {
         conn.transaction(|conn| {
             let now = now();
-            model::audit(conn, "email_change_requested", Some(user.id), Some(user.id), &ip, json!({}), now)?;
+            model::audit(
+                conn,
+                "email_change_requested",
+                Some(user.id),
+                Some(user.id),
+                &ip,
+                json!({}),
+                now,
+            )?;
             // A taken address gets no link, and the answer does not say it is taken.
             if model::by_email(conn, &new_email)?.is_some() {
                 return Ok(());
             }
-            send_link(conn, &settings, &user, &new_email, model::VERIFY_EMAIL, Duration::hours(VERIFY_HOURS), "/verifier-email", |url| Message::ChangeEmail { url })
+            send_link(
+                conn,
+                &settings,
+                &user,
+                &new_email,
+                model::VERIFY_EMAIL,
+                Duration::hours(VERIFY_HOURS),
+                "/verifier-email",
+                |url| Message::ChangeEmail { url },
+            )
         })
     })
     .await
@@ -453,9 +699,20 @@ pub async fn resend_verification(ctx: &Ctx<'_>, me: &CurrentUser) -> Result<(), 
         conn.transaction(|conn| {
             let user = model::by_id(conn, user_id)?;
             if user.email_verified_at.is_some() {
-                return Err(AppError::Conflict("Your address is already verified.".into()));
+                return Err(AppError::Conflict(
+                    "Your address is already verified.".into(),
+                ));
             }
-            send_link(conn, &settings, &user, &user.email.clone(), model::VERIFY_EMAIL, Duration::hours(VERIFY_HOURS), "/verifier-email", |url| Message::Verify { url })
+            send_link(
+                conn,
+                &settings,
+                &user,
+                &user.email.clone(),
+                model::VERIFY_EMAIL,
+                Duration::hours(VERIFY_HOURS),
+                "/verifier-email",
+                |url| Message::Verify { url },
+            )
         })
     })
     .await
@@ -468,18 +725,35 @@ pub struct ProfileInput {
     pub lang: Option<Lang>,
 }
 
-pub async fn update_profile(ctx: &Ctx<'_>, me: &CurrentUser, input: ProfileInput) -> Result<(), AppError> {
+pub async fn update_profile(
+    ctx: &Ctx<'_>,
+    me: &CurrentUser,
+    input: ProfileInput,
+) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
-    let name = check_name(&mut errors, input.display_name.as_deref().unwrap_or(&me.display_name));
+    let name = check_name(
+        &mut errors,
+        input.display_name.as_deref().unwrap_or(&me.display_name),
+    );
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let lang = input.lang.unwrap_or_else(|| Lang::parse(&me.lang).unwrap_or_default());
+    let lang = input
+        .lang
+        .unwrap_or_else(|| Lang::parse(&me.lang).unwrap_or_default());
     let (user_id, ip) = (me.user_id, ctx.ip.clone());
     db::run(ctx.db, move |conn| {
         let now = now();
         model::update_profile(conn, user_id, &name, lang.code(), now)?;
-        model::audit(conn, "profile_updated", Some(user_id), Some(user_id), &ip, json!({}), now)?;
+        model::audit(
+            conn,
+            "profile_updated",
+            Some(user_id),
+            Some(user_id),
+            &ip,
+            json!({}),
+            now,
+        )?;
         Ok(())
     })
     .await
@@ -514,11 +788,24 @@ pub async fn export(pool: &Pool, user_id: i64) -> Result<serde_json::Value, AppE
 
 /// Erases a person's account after they confirm with their password: personal data replaced,
 /// sessions ended; what belongs to an organization stays with it.
-pub async fn delete_account(ctx: &Ctx<'_>, me: &CurrentUser, current_password: String) -> Result<(), AppError> {
+pub async fn delete_account(
+    ctx: &Ctx<'_>,
+    me: &CurrentUser,
+    current_password: String,
+) -> Result<(), AppError> {
     let user_id = me.user_id;
     let user = db::run(ctx.db, move |conn| Ok(model::by_id(conn, user_id)?)).await?;
-    if ctx.auth.hasher.verify(current_password, Some(user.password_hash.clone())).await? == password::Verified::No {
-        return Err(AppError::validation("current_password", "this is not your current password"));
+    if ctx
+        .auth
+        .hasher
+        .verify(current_password, Some(user.password_hash.clone()))
+        .await?
+        == password::Verified::No
+    {
+        return Err(AppError::validation(
+            "current_password",
+            "this is not your current password",
+        ));
     }
     let ip = ctx.ip.clone();
     db::run(ctx.db, move |conn| {
@@ -526,7 +813,15 @@ pub async fn delete_account(ctx: &Ctx<'_>, me: &CurrentUser, current_password: S
             let now = now();
             model::revoke_sessions(conn, user_id, None, now)?;
             model::anonymise(conn, user_id, now)?;
-            model::audit(conn, "account_deleted", Some(user_id), Some(user_id), &ip, json!({}), now)?;
+            model::audit(
+                conn,
+                "account_deleted",
+                Some(user_id),
+                Some(user_id),
+                &ip,
+                json!({}),
+                now,
+            )?;
             Ok(())
         })
     })
@@ -534,30 +829,58 @@ pub async fn delete_account(ctx: &Ctx<'_>, me: &CurrentUser, current_password: S
 }
 
 pub async fn sessions(pool: &Pool, user_id: i64) -> Result<Vec<model::Session>, AppError> {
-    db::run(pool, move |conn| Ok(model::live_sessions(conn, user_id, now())?)).await
+    db::run(pool, move |conn| {
+        Ok(model::live_sessions(conn, user_id, now())?)
+    })
+    .await
 }
 
 /// Ends one of one's own sessions; someone else's is "not found".
-pub async fn revoke_session(pool: &Pool, me: &CurrentUser, session_id: i64, ip: String) -> Result<(), AppError> {
+pub async fn revoke_session(
+    pool: &Pool,
+    me: &CurrentUser,
+    session_id: i64,
+    ip: String,
+) -> Result<(), AppError> {
     let user_id = me.user_id;
     db::run(pool, move |conn| {
         let now = now();
         if model::revoke_session(conn, user_id, session_id, now)? == 0 {
             return Err(AppError::NotFound);
         }
-        model::audit(conn, "session_revoked", Some(user_id), Some(user_id), &ip, json!({ "session": session_id }), now)?;
+        model::audit(
+            conn,
+            "session_revoked",
+            Some(user_id),
+            Some(user_id),
+            &ip,
+            json!({ "session": session_id }),
+            now,
+        )?;
         Ok(())
     })
     .await
 }
 
 /// Ends every session but the current one; returns how many.
-pub async fn revoke_other_sessions(pool: &Pool, me: &CurrentUser, ip: String) -> Result<usize, AppError> {
+pub async fn revoke_other_sessions(
+    pool: &Pool,
+    me: &CurrentUser,
+    ip: String,
+) -> Result<usize, AppError> {
     let (user_id, keep) = (me.user_id, me.session_id);
     db::run(pool, move |conn| {
         let now = now();
         let n = model::revoke_sessions(conn, user_id, Some(keep), now)?;
-        model::audit(conn, "sessions_revoked", Some(user_id), Some(user_id), &ip, json!({ "count": n }), now)?;
+        model::audit(
+            conn,
+            "sessions_revoked",
+            Some(user_id),
+            Some(user_id),
+            &ip,
+            json!({ "count": n }),
+            now,
+        )?;
         Ok(n)
     })
     .await
@@ -570,14 +893,21 @@ pub fn account_exists(conn: &mut DbConnection, email: &str) -> Result<bool, AppE
 }
 
 /// `quai create-admin`: creates an admin, or promotes an existing account.
-pub fn create_admin(conn: &mut DbConnection, email: &str, password_hash: Option<&str>, name: &str) -> Result<bool, AppError> {
+pub fn create_admin(
+    conn: &mut DbConnection,
+    email: &str,
+    password_hash: Option<&str>,
+    name: &str,
+) -> Result<bool, AppError> {
     let email = parse_email("email", email)?;
     conn.transaction(|conn| {
         let now = now();
         let (user, created) = match model::by_email(conn, &email)? {
             Some(user) => (user, false),
             None => {
-                let hash = password_hash.ok_or_else(|| AppError::validation("password", "a new account needs a password"))?;
+                let hash = password_hash.ok_or_else(|| {
+                    AppError::validation("password", "a new account needs a password")
+                })?;
                 let user = model::insert_user(
                     conn,
                     &model::NewUser {
@@ -596,7 +926,15 @@ pub fn create_admin(conn: &mut DbConnection, email: &str, password_hash: Option<
             }
         };
         model::grant(conn, user.id, Role::Admin, now)?;
-        model::audit(conn, "role_granted", None, Some(user.id), "cli", json!({ "role": "admin", "created": created }), now)?;
+        model::audit(
+            conn,
+            "role_granted",
+            None,
+            Some(user.id),
+            "cli",
+            json!({ "role": "admin", "created": created }),
+            now,
+        )?;
         Ok(created)
     })
 }

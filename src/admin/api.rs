@@ -3,11 +3,11 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::{Deserialize, Serialize};
 
+use super::service::UserResource;
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::auth::model::{AuditEntry, Role};
 use crate::auth::session::client_ip;
-use super::service::UserResource;
 use crate::error::{AppError, Problem};
 use crate::jobs::model::{JobRow, StateFilter};
 use crate::jobs::service as jobs;
@@ -145,9 +145,16 @@ pub struct UserQuery {
     (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/admin/users")]
-pub async fn list_users(_admin: Admin, state: web::Data<AppState>, query: web::Query<UserQuery>) -> Result<web::Json<Paginated<UserResource>>, AppError> {
+pub async fn list_users(
+    _admin: Admin,
+    state: web::Data<AppState>,
+    query: web::Query<UserQuery>,
+) -> Result<web::Json<Paginated<UserResource>>, AppError> {
     let q = query.into_inner();
-    let page = PageRequest::try_from(PageQuery { page: q.page, per_page: q.per_page })?;
+    let page = PageRequest::try_from(PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    })?;
     let search = q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let (items, total) = super::service::users(&state.db, search, page).await?;
     Ok(web::Json(Paginated::new(items, total, page)))
@@ -166,8 +173,23 @@ pub struct RolesInput {
     (status = 409, description = "An admin removing their own admin role", body = Problem, content_type = "application/problem+json"),
 ))]
 #[put("/admin/users/{id}/roles")]
-pub async fn set_roles(req: HttpRequest, admin: Admin, state: web::Data<AppState>, id: web::Path<i64>, body: web::Json<RolesInput>) -> Result<web::Json<UserResource>, AppError> {
-    Ok(web::Json(super::service::set_roles(&state.db, admin, id.into_inner(), body.into_inner().roles, client_ip(&req)).await?))
+pub async fn set_roles(
+    req: HttpRequest,
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<RolesInput>,
+) -> Result<web::Json<UserResource>, AppError> {
+    Ok(web::Json(
+        super::service::set_roles(
+            &state.db,
+            admin,
+            id.into_inner(),
+            body.into_inner().roles,
+            client_ip(&req),
+        )
+        .await?,
+    ))
 }
 
 /// Deactivate an account: its sessions end at once.
@@ -176,8 +198,16 @@ pub async fn set_roles(req: HttpRequest, admin: Admin, state: web::Data<AppState
     (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/admin/users/{id}/deactivate")]
-pub async fn deactivate(req: HttpRequest, admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<UserResource>, AppError> {
-    Ok(web::Json(super::service::set_active(&state.db, admin, id.into_inner(), false, client_ip(&req)).await?))
+pub async fn deactivate(
+    req: HttpRequest,
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<UserResource>, AppError> {
+    Ok(web::Json(
+        super::service::set_active(&state.db, admin, id.into_inner(), false, client_ip(&req))
+            .await?,
+    ))
 }
 
 /// Reactivate an account.
@@ -186,8 +216,16 @@ pub async fn deactivate(req: HttpRequest, admin: Admin, state: web::Data<AppStat
     (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/admin/users/{id}/reactivate")]
-pub async fn reactivate(req: HttpRequest, admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<UserResource>, AppError> {
-    Ok(web::Json(super::service::set_active(&state.db, admin, id.into_inner(), true, client_ip(&req)).await?))
+pub async fn reactivate(
+    req: HttpRequest,
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<UserResource>, AppError> {
+    Ok(web::Json(
+        super::service::set_active(&state.db, admin, id.into_inner(), true, client_ip(&req))
+            .await?,
+    ))
 }
 
 /// The audit log, newest first: sign-ins, failures, password and email changes, roles, deactivations.
@@ -195,7 +233,11 @@ pub async fn reactivate(req: HttpRequest, admin: Admin, state: web::Data<AppStat
     (status = 200, description = "A page of entries", body = Paginated<AuditEntry>),
 ))]
 #[get("/admin/audit-log")]
-pub async fn audit_log(_admin: Admin, state: web::Data<AppState>, query: web::Query<PageQuery>) -> Result<web::Json<Paginated<AuditEntry>>, AppError> {
+pub async fn audit_log(
+    _admin: Admin,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Paginated<AuditEntry>>, AppError> {
     let page = PageRequest::try_from(query.into_inner())?;
     let (items, total) = super::service::audit_log(&state.db, page).await?;
     Ok(web::Json(Paginated::new(items, total, page)))

@@ -4,14 +4,14 @@ use chrono::Utc;
 use diesel::Connection;
 use serde_json::json;
 
-use crate::auth::model::{self, Role};
 use crate::auth::Admin;
+use crate::auth::model::{self, Role};
 use crate::db::{self, Pool};
-use crate::web::pagination::PageRequest;
 use crate::error::AppError;
 use crate::jobs::EnqueueOptions;
 use crate::mail;
 use crate::web::Lang;
+use crate::web::pagination::PageRequest;
 
 /// Queues a test email to `to`; returns the job id.
 pub async fn send_test_email(
@@ -44,7 +44,10 @@ pub struct UserResource {
     pub created_at: chrono::NaiveDateTime,
 }
 
-fn resource(conn: &mut crate::db::DbConnection, user: model::User) -> Result<UserResource, AppError> {
+fn resource(
+    conn: &mut crate::db::DbConnection,
+    user: model::User,
+) -> Result<UserResource, AppError> {
     let roles = model::roles_of(conn, user.id)?;
     Ok(UserResource {
         id: user.id,
@@ -58,10 +61,18 @@ fn resource(conn: &mut crate::db::DbConnection, user: model::User) -> Result<Use
     })
 }
 
-pub async fn users(pool: &Pool, search: Option<String>, page: PageRequest) -> Result<(Vec<UserResource>, i64), AppError> {
+pub async fn users(
+    pool: &Pool,
+    search: Option<String>,
+    page: PageRequest,
+) -> Result<(Vec<UserResource>, i64), AppError> {
     db::run(pool, move |conn| {
-        let (users, total) = model::list_users(conn, search.as_deref(), page.offset(), page.per_page)?;
-        let items = users.into_iter().map(|u| resource(conn, u)).collect::<Result<Vec<_>, _>>()?;
+        let (users, total) =
+            model::list_users(conn, search.as_deref(), page.offset(), page.per_page)?;
+        let items = users
+            .into_iter()
+            .map(|u| resource(conn, u))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok((items, total))
     })
     .await
@@ -76,20 +87,36 @@ fn live_user(conn: &mut crate::db::DbConnection, id: i64) -> Result<model::User,
 }
 
 /// Replaces a user's roles. An admin cannot remove their own admin role (someone must remain).
-pub async fn set_roles(pool: &Pool, admin: Admin, id: i64, roles: Vec<Role>, ip: String) -> Result<UserResource, AppError> {
+pub async fn set_roles(
+    pool: &Pool,
+    admin: Admin,
+    id: i64,
+    roles: Vec<Role>,
+    ip: String,
+) -> Result<UserResource, AppError> {
     db::run(pool, move |conn| {
         conn.transaction(|conn| {
             let now = Utc::now().naive_utc();
             let user = live_user(conn, id)?;
             if admin.actor == Some(id) && !roles.contains(&Role::Admin) {
-                return Err(AppError::Conflict("You cannot remove your own admin role.".into()));
+                return Err(AppError::Conflict(
+                    "You cannot remove your own admin role.".into(),
+                ));
             }
             let before = model::roles_of(conn, id)?;
             let mut roles = roles;
             roles.sort();
             roles.dedup();
             model::set_roles(conn, id, &roles, now)?;
-            model::audit(conn, "roles_changed", admin.actor, Some(id), &ip, json!({ "before": before, "after": roles }), now)?;
+            model::audit(
+                conn,
+                "roles_changed",
+                admin.actor,
+                Some(id),
+                &ip,
+                json!({ "before": before, "after": roles }),
+                now,
+            )?;
             resource(conn, user)
         })
     })
@@ -97,19 +124,31 @@ pub async fn set_roles(pool: &Pool, admin: Admin, id: i64, roles: Vec<Role>, ip:
 }
 
 /// Deactivates (sessions end at once) or reactivates an account.
-pub async fn set_active(pool: &Pool, admin: Admin, id: i64, active: bool, ip: String) -> Result<UserResource, AppError> {
+pub async fn set_active(
+    pool: &Pool,
+    admin: Admin,
+    id: i64,
+    active: bool,
+    ip: String,
+) -> Result<UserResource, AppError> {
     db::run(pool, move |conn| {
         conn.transaction(|conn| {
             let now = Utc::now().naive_utc();
             live_user(conn, id)?;
             if admin.actor == Some(id) && !active {
-                return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
+                return Err(AppError::Conflict(
+                    "You cannot deactivate your own account.".into(),
+                ));
             }
             model::set_active(conn, id, active, now)?;
             if !active {
                 model::revoke_sessions(conn, id, None, now)?;
             }
-            let action = if active { "account_reactivated" } else { "account_deactivated" };
+            let action = if active {
+                "account_reactivated"
+            } else {
+                "account_deactivated"
+            };
             model::audit(conn, action, admin.actor, Some(id), &ip, json!({}), now)?;
             let user = model::by_id(conn, id)?;
             resource(conn, user)
@@ -118,6 +157,12 @@ pub async fn set_active(pool: &Pool, admin: Admin, id: i64, active: bool, ip: St
     .await
 }
 
-pub async fn audit_log(pool: &Pool, page: PageRequest) -> Result<(Vec<model::AuditEntry>, i64), AppError> {
-    db::run(pool, move |conn| Ok(model::audit_page(conn, page.offset(), page.per_page)?)).await
+pub async fn audit_log(
+    pool: &Pool,
+    page: PageRequest,
+) -> Result<(Vec<model::AuditEntry>, i64), AppError> {
+    db::run(pool, move |conn| {
+        Ok(model::audit_page(conn, page.offset(), page.per_page)?)
+    })
+    .await
 }

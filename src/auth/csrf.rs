@@ -31,15 +31,19 @@ fn anon_key(anon: &str) -> String {
 
 /// The token for one session key.
 pub fn token(state: &AuthState, key: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(state.csrf_key.expose().as_bytes()).expect("HMAC takes any key");
+    let mut mac = Hmac::<Sha256>::new_from_slice(state.csrf_key.expose().as_bytes())
+        .expect("HMAC takes any key");
     mac.update(key.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
 /// Constant-time comparison with the expected token.
 pub fn matches(state: &AuthState, key: &str, given: &str) -> bool {
-    let Ok(given) = hex::decode(given) else { return false };
-    let mut mac = Hmac::<Sha256>::new_from_slice(state.csrf_key.expose().as_bytes()).expect("HMAC takes any key");
+    let Ok(given) = hex::decode(given) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(state.csrf_key.expose().as_bytes())
+        .expect("HMAC takes any key");
     mac.update(key.as_bytes());
     mac.verify_slice(&given).is_ok()
 }
@@ -70,7 +74,8 @@ fn same_origin(req: &ServiceRequest, origin: &str) -> bool {
         return o == origin || Some(o) == own_origin(req).as_deref();
     }
     if let Some(r) = headers.get(header::REFERER).and_then(|v| v.to_str().ok()) {
-        return r.starts_with(&format!("{origin}/")) || own_origin(req).is_some_and(|own| r.starts_with(&format!("{own}/")));
+        return r.starts_with(&format!("{origin}/"))
+            || own_origin(req).is_some_and(|own| r.starts_with(&format!("{own}/")));
     }
     false
 }
@@ -83,12 +88,18 @@ fn own_origin(req: &ServiceRequest) -> Option<String> {
 
 /// Middleware: gives every visitor an anonymous id cookie (forms need a key before sign-in),
 /// and refuses state-changing requests that carry our cookies from another origin.
-pub async fn guard(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+pub async fn guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let Some(state) = req.app_data::<web::Data<AuthState>>().cloned() else {
         return next.call(req).await;
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let has_our_cookies = req.cookies().map(|cs| cs.iter().any(|c| c.name().starts_with("quai_"))).unwrap_or(false);
+    let has_our_cookies = req
+        .cookies()
+        .map(|cs| cs.iter().any(|c| c.name().starts_with("quai_")))
+        .unwrap_or(false);
     let bearer = req.headers().contains_key(header::AUTHORIZATION);
     if unsafe_method && has_our_cookies && !bearer && !same_origin(&req, &state.origin) {
         return Err(AppError::Forbidden("This request did not come from this site.".into()).into());
@@ -129,8 +140,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let req = req.clone();
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
-            let body = bytes.await.map_err(|e| AppError::BadRequest(e.to_string()))?;
-            let field: TokenField = serde_urlencoded::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let body = bytes
+                .await
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let field: TokenField = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
             let state = req
                 .app_data::<web::Data<AuthState>>()
                 .ok_or_else(|| AppError::internal("auth state missing"))?;
@@ -139,9 +153,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 _ => false,
             };
             if !ok {
-                return Err(AppError::Forbidden("The form has expired; reload the page and try again.".into()));
+                return Err(AppError::Forbidden(
+                    "The form has expired; reload the page and try again.".into(),
+                ));
             }
-            let form = serde_urlencoded::from_bytes::<T>(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let form = serde_urlencoded::from_bytes::<T>(&body)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
             Ok(CsrfForm(form))
         })
     }

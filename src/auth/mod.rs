@@ -37,11 +37,21 @@ pub struct AuthState {
 
 impl AuthState {
     pub fn new(settings: &Settings, jwt_secret: &Secret) -> Result<Self, tokens::InvalidToken> {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let concurrency = if settings.hash_concurrency == 0 { cores } else { settings.hash_concurrency };
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        // Half the cores at most: a burst of logins must leave room for every other request.
+        let concurrency = if settings.hash_concurrency == 0 {
+            (cores / 2).max(1)
+        } else {
+            settings.hash_concurrency
+        };
         let origin = settings.base_url.origin().ascii_serialization();
         Ok(Self {
-            keys: Arc::new(tokens::TokenKeys::new(jwt_secret.expose(), settings.base_url.as_str())?),
+            keys: Arc::new(tokens::TokenKeys::new(
+                jwt_secret.expose(),
+                settings.base_url.as_str(),
+            )?),
             hasher: password::Hasher::new(concurrency),
             csrf_key: Secret::new(format!("csrf:{}", jwt_secret.expose())),
             admin_token: settings.admin_token.clone(),
@@ -53,9 +63,9 @@ impl AuthState {
 
     /// Compares digests, so the time taken does not depend on where the strings differ.
     pub fn is_operator_token(&self, given: &str) -> bool {
-        self.admin_token
-            .as_ref()
-            .is_some_and(|expected| Sha256::digest(given.trim().as_bytes()) == Sha256::digest(expected.expose().as_bytes()))
+        self.admin_token.as_ref().is_some_and(|expected| {
+            Sha256::digest(given.trim().as_bytes()) == Sha256::digest(expected.expose().as_bytes())
+        })
     }
 
     pub fn limits_on(&self) -> bool {
@@ -101,7 +111,10 @@ impl CurrentUser {
         if session::grants(&self.roles, role) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!("This needs the `{}` role.", role.as_str())))
+            Err(AppError::Forbidden(format!(
+                "This needs the `{}` role.",
+                role.as_str()
+            )))
         }
     }
 
@@ -110,7 +123,9 @@ impl CurrentUser {
         if self.verified {
             Ok(())
         } else {
-            Err(AppError::Forbidden("Verify your email address first.".into()))
+            Err(AppError::Forbidden(
+                "Verify your email address first.".into(),
+            ))
         }
     }
 
@@ -133,9 +148,15 @@ fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         let state = req
             .app_data::<web::Data<AuthState>>()
             .ok_or_else(|| AppError::internal("auth state missing"))?;
-        let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let given = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         if !csrf::matches(state, &csrf::session_key(identity.session_id), given) {
-            return Err(AppError::Forbidden("Missing or wrong CSRF token (X-CSRF-Token).".into()));
+            return Err(AppError::Forbidden(
+                "Missing or wrong CSRF token (X-CSRF-Token).".into(),
+            ));
         }
     }
     Ok(CurrentUser(identity))
@@ -192,5 +213,7 @@ fn admin(req: &HttpRequest) -> Result<Admin, AppError> {
     }
     let user = current_user(req)?;
     user.require(Role::Admin)?;
-    Ok(Admin { actor: Some(user.user_id) })
+    Ok(Admin {
+        actor: Some(user.user_id),
+    })
 }

@@ -6,9 +6,23 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConnection;
-use crate::db::schema::{audit_log, email_tokens, login_failures, refresh_tokens, sessions, user_roles, users};
+use crate::db::schema::{
+    audit_log, email_tokens, login_failures, refresh_tokens, sessions, user_roles, users,
+};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -18,7 +32,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::StartupMember, Role::PartnerMember, Role::Mentor];
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::StartupMember,
+        Role::PartnerMember,
+        Role::Mentor,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,7 +72,9 @@ impl Kind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Kind::StartupFounder, Kind::Mentor, Kind::PartnerStaff].into_iter().find(|k| k.as_str() == s)
+        [Kind::StartupFounder, Kind::Mentor, Kind::PartnerStaff]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 
     pub fn first_role(self) -> Role {
@@ -103,12 +124,18 @@ pub struct NewUser<'a> {
 }
 
 pub fn insert_user(conn: &mut DbConnection, new: &NewUser<'_>) -> QueryResult<User> {
-    diesel::insert_into(users::table).values(new).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(new)
+        .execute(conn)?;
     by_email(conn, new.email)?.ok_or(diesel::result::Error::NotFound)
 }
 
 pub fn by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
-    users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn by_id(conn: &mut DbConnection, id: i64) -> QueryResult<User> {
@@ -125,46 +152,93 @@ pub fn roles_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Role>>
     Ok(roles)
 }
 
-pub fn set_roles(conn: &mut DbConnection, user_id: i64, roles: &[Role], now: NaiveDateTime) -> QueryResult<()> {
+pub fn set_roles(
+    conn: &mut DbConnection,
+    user_id: i64,
+    roles: &[Role],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user_id))).execute(conn)?;
     for role in roles {
         diesel::insert_into(user_roles::table)
-            .values((user_roles::user_id.eq(user_id), user_roles::role.eq(role.as_str()), user_roles::granted_at.eq(now)))
+            .values((
+                user_roles::user_id.eq(user_id),
+                user_roles::role.eq(role.as_str()),
+                user_roles::granted_at.eq(now),
+            ))
             .execute(conn)?;
     }
     Ok(())
 }
 
-pub fn grant(conn: &mut DbConnection, user_id: i64, role: Role, now: NaiveDateTime) -> QueryResult<()> {
+pub fn grant(
+    conn: &mut DbConnection,
+    user_id: i64,
+    role: Role,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     if !roles_of(conn, user_id)?.contains(&role) {
         diesel::insert_into(user_roles::table)
-            .values((user_roles::user_id.eq(user_id), user_roles::role.eq(role.as_str()), user_roles::granted_at.eq(now)))
+            .values((
+                user_roles::user_id.eq(user_id),
+                user_roles::role.eq(role.as_str()),
+                user_roles::granted_at.eq(now),
+            ))
             .execute(conn)?;
     }
     Ok(())
 }
 
-pub fn set_password(conn: &mut DbConnection, user_id: i64, hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_password(
+    conn: &mut DbConnection,
+    user_id: i64,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)
 }
 
-pub fn set_active(conn: &mut DbConnection, user_id: i64, active: bool, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_active(
+    conn: &mut DbConnection,
+    user_id: i64,
+    active: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
         .set((users::is_active.eq(active), users::updated_at.eq(now)))
         .execute(conn)
 }
 
-pub fn update_profile(conn: &mut DbConnection, user_id: i64, name: &str, lang: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn update_profile(
+    conn: &mut DbConnection,
+    user_id: i64,
+    name: &str,
+    lang: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
-        .set((users::display_name.eq(name), users::lang.eq(lang), users::updated_at.eq(now)))
+        .set((
+            users::display_name.eq(name),
+            users::lang.eq(lang),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 
-pub fn mark_verified(conn: &mut DbConnection, user_id: i64, email: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn mark_verified(
+    conn: &mut DbConnection,
+    user_id: i64,
+    email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
-        .set((users::email.eq(email), users::email_verified_at.eq(Some(now)), users::updated_at.eq(now)))
+        .set((
+            users::email.eq(email),
+            users::email_verified_at.eq(Some(now)),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 
@@ -172,7 +246,8 @@ pub fn mark_verified(conn: &mut DbConnection, user_id: i64, email: &str, now: Na
 pub fn anonymise(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user_id))).execute(conn)?;
     diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(user_id))).execute(conn)?;
-    diesel::delete(login_failures::table.filter(login_failures::user_id.eq(user_id))).execute(conn)?;
+    diesel::delete(login_failures::table.filter(login_failures::user_id.eq(user_id)))
+        .execute(conn)?;
     diesel::update(users::table.find(user_id))
         .set((
             users::email.eq(format!("deleted-{user_id}@invalid")),
@@ -186,16 +261,32 @@ pub fn anonymise(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> Q
         .execute(conn)
 }
 
-pub fn list_users(conn: &mut DbConnection, search: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<User>, i64)> {
+pub fn list_users(
+    conn: &mut DbConnection,
+    search: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<User>, i64)> {
     let filtered = || {
-        let mut q = users::table.filter(users::deleted_at.is_null()).into_boxed();
+        let mut q = users::table
+            .filter(users::deleted_at.is_null())
+            .into_boxed();
         if let Some(s) = search {
-            let pattern = format!("%{}%", s.to_lowercase().replace('%', "").replace('_', ""));
-            q = q.filter(users::email.like(pattern.clone()).or(users::display_name.like(pattern)));
+            let pattern = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
+            q = q.filter(
+                users::email
+                    .like(pattern.clone())
+                    .or(users::display_name.like(pattern)),
+            );
         }
         q
     };
-    let items = filtered().order(users::id.asc()).offset(offset).limit(limit).select(User::as_select()).load(conn)?;
+    let items = filtered()
+        .order(users::id.asc())
+        .offset(offset)
+        .limit(limit)
+        .select(User::as_select())
+        .load(conn)?;
     let total = filtered().count().get_result(conn)?;
     Ok((items, total))
 }
@@ -233,10 +324,18 @@ pub fn insert_session(
 }
 
 pub fn session(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Session>> {
-    sessions::table.find(id).select(Session::as_select()).first(conn).optional()
+    sessions::table
+        .find(id)
+        .select(Session::as_select())
+        .first(conn)
+        .optional()
 }
 
-pub fn live_sessions(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<Vec<Session>> {
+pub fn live_sessions(
+    conn: &mut DbConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Session>> {
     sessions::table
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
@@ -247,10 +346,17 @@ pub fn live_sessions(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) 
 }
 
 pub fn touch_session(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(sessions::table.find(id)).set(sessions::last_used_at.eq(now)).execute(conn)
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_used_at.eq(now))
+        .execute(conn)
 }
 
-pub fn revoke_session(conn: &mut DbConnection, user_id: i64, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_session(
+    conn: &mut DbConnection,
+    user_id: i64,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::id.eq(id))
@@ -262,7 +368,12 @@ pub fn revoke_session(conn: &mut DbConnection, user_id: i64, id: i64, now: Naive
 }
 
 /// Revokes every live session of a user but `keep`.
-pub fn revoke_sessions(conn: &mut DbConnection, user_id: i64, keep: Option<i64>, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_sessions(
+    conn: &mut DbConnection,
+    user_id: i64,
+    keep: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
@@ -283,21 +394,38 @@ pub struct RefreshToken {
     pub used_at: Option<NaiveDateTime>,
 }
 
-pub fn insert_refresh(conn: &mut DbConnection, session_id: i64, hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn insert_refresh(
+    conn: &mut DbConnection,
+    session_id: i64,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::insert_into(refresh_tokens::table)
-        .values((refresh_tokens::session_id.eq(session_id), refresh_tokens::token_hash.eq(hash), refresh_tokens::created_at.eq(now)))
+        .values((
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::token_hash.eq(hash),
+            refresh_tokens::created_at.eq(now),
+        ))
         .execute(conn)
 }
 
 pub fn refresh_by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<RefreshToken>> {
-    refresh_tokens::table.filter(refresh_tokens::token_hash.eq(hash)).select(RefreshToken::as_select()).first(conn).optional()
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select(RefreshToken::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Marks a refresh token used; 0 when another request used it first.
 pub fn use_refresh(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::id.eq(id)).filter(refresh_tokens::used_at.is_null()))
-        .set(refresh_tokens::used_at.eq(Some(now)))
-        .execute(conn)
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::id.eq(id))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(Some(now)))
+    .execute(conn)
 }
 
 // One-time email tokens.
@@ -339,7 +467,11 @@ pub fn insert_email_token(
         .execute(conn)
 }
 
-pub fn email_token(conn: &mut DbConnection, purpose: &str, hash: &str) -> QueryResult<Option<EmailToken>> {
+pub fn email_token(
+    conn: &mut DbConnection,
+    purpose: &str,
+    hash: &str,
+) -> QueryResult<Option<EmailToken>> {
     email_tokens::table
         .filter(email_tokens::purpose.eq(purpose))
         .filter(email_tokens::token_hash.eq(hash))
@@ -350,23 +482,40 @@ pub fn email_token(conn: &mut DbConnection, purpose: &str, hash: &str) -> QueryR
 
 /// Single use: 0 when the token was already used.
 pub fn use_email_token(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(email_tokens::table.filter(email_tokens::id.eq(id)).filter(email_tokens::used_at.is_null()))
-        .set(email_tokens::used_at.eq(Some(now)))
-        .execute(conn)
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::id.eq(id))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(Some(now)))
+    .execute(conn)
 }
 
 // Failed logins.
 
-pub fn failures_since(conn: &mut DbConnection, user_id: i64, since: NaiveDateTime) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    let q = login_failures::table.filter(login_failures::user_id.eq(user_id)).filter(login_failures::at.gt(since));
+pub fn failures_since(
+    conn: &mut DbConnection,
+    user_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    let q = login_failures::table
+        .filter(login_failures::user_id.eq(user_id))
+        .filter(login_failures::at.gt(since));
     let n = q.count().get_result(conn)?;
     let last = q.select(diesel::dsl::max(login_failures::at)).first(conn)?;
     Ok((n, last))
 }
 
-pub fn record_failure(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn record_failure(
+    conn: &mut DbConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::insert_into(login_failures::table)
-        .values((login_failures::user_id.eq(user_id), login_failures::at.eq(now)))
+        .values((
+            login_failures::user_id.eq(user_id),
+            login_failures::at.eq(now),
+        ))
         .execute(conn)
 }
 
@@ -409,15 +558,28 @@ pub fn audit(
         .execute(conn)
 }
 
-pub fn audit_page(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(Vec<AuditEntry>, i64)> {
-    let items = audit_log::table.order(audit_log::id.desc()).offset(offset).limit(limit).select(AuditEntry::as_select()).load(conn)?;
+pub fn audit_page(
+    conn: &mut DbConnection,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AuditEntry>, i64)> {
+    let items = audit_log::table
+        .order(audit_log::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .load(conn)?;
     let total = audit_log::table.count().get_result(conn)?;
     Ok((items, total))
 }
 
 pub fn audit_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<AuditEntry>> {
     audit_log::table
-        .filter(audit_log::actor_id.eq(user_id).or(audit_log::target_id.eq(user_id)))
+        .filter(
+            audit_log::actor_id
+                .eq(user_id)
+                .or(audit_log::target_id.eq(user_id)),
+        )
         .order(audit_log::id.asc())
         .select(AuditEntry::as_select())
         .load(conn)

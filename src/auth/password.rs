@@ -18,7 +18,9 @@ pub const MAX_LEN: usize = 128;
 pub fn check_policy(password: &str, context: &[&str]) -> Result<(), String> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Err(format!("use at least {MIN_LEN} characters (a few words make a good one)"));
+        return Err(format!(
+            "use at least {MIN_LEN} characters (a few words make a good one)"
+        ));
     }
     if len > MAX_LEN {
         return Err(format!("use at most {MAX_LEN} characters"));
@@ -34,10 +36,12 @@ pub fn check_policy(password: &str, context: &[&str]) -> Result<(), String> {
 #[derive(Clone)]
 pub struct Hasher {
     slots: Arc<Semaphore>,
+    computed: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A hash of nothing anyone knows, verified for unknown emails so that every login costs the same.
-static DUMMY: LazyLock<String> = LazyLock::new(|| hash_now("quai-dummy-password-for-timing").unwrap_or_default());
+static DUMMY: LazyLock<String> =
+    LazyLock::new(|| hash_now("quai-dummy-password-for-timing").unwrap_or_default());
 
 pub fn hash_now(password: &str) -> Result<String, String> {
     Argon2::default()
@@ -57,17 +61,38 @@ pub enum Verified {
 
 impl Hasher {
     pub fn new(concurrency: usize) -> Self {
-        Self { slots: Arc::new(Semaphore::new(concurrency.max(1))) }
+        Self {
+            slots: Arc::new(Semaphore::new(concurrency.max(1))),
+            computed: Arc::default(),
+        }
+    }
+
+    /// Hashes computed or verified by this process (exported as a metric).
+    pub fn computed(&self) -> u64 {
+        self.computed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn count(&self) {
+        self.computed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
         let _slot = self.slots.acquire().await.map_err(AppError::internal)?;
-        actix_web::web::block(move || hash_now(&password)).await?.map_err(AppError::internal)
+        self.count();
+        actix_web::web::block(move || hash_now(&password))
+            .await?
+            .map_err(AppError::internal)
     }
 
     /// Verifies against `stored`, or against the dummy hash when there is no account.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<Verified, AppError> {
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<Verified, AppError> {
         let _slot = self.slots.acquire().await.map_err(AppError::internal)?;
+        self.count();
         actix_web::web::block(move || {
             let real = stored.is_some();
             let stored = stored.unwrap_or_else(|| DUMMY.clone());

@@ -18,12 +18,19 @@ pub struct Limit {
 fn window_start(now: DateTime<Utc>, window: i64) -> (NaiveDateTime, u64) {
     let t = now.timestamp();
     let start = t - t.rem_euclid(window);
-    let naive = DateTime::from_timestamp(start, 0).unwrap_or(now).naive_utc();
+    let naive = DateTime::from_timestamp(start, 0)
+        .unwrap_or(now)
+        .naive_utc();
     (naive, (start + window - t).max(1) as u64)
 }
 
 /// Counts a hit for `key`; 429 with the seconds to wait once the window is full.
-pub fn hit(conn: &mut DbConnection, limit: Limit, key: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+pub fn hit(
+    conn: &mut DbConnection,
+    limit: Limit,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let (start, retry_after) = window_start(now, limit.window);
     let bucket = format!("{}:{key}", limit.name);
     let hits = dialect::hit_counter(conn, &bucket, start)?;
@@ -34,7 +41,12 @@ pub fn hit(conn: &mut DbConnection, limit: Limit, key: &str, now: DateTime<Utc>)
 }
 
 /// Whether one more hit fits, counting it when it does (for silent limits on emails).
-pub fn allow(conn: &mut DbConnection, limit: Limit, key: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+pub fn allow(
+    conn: &mut DbConnection,
+    limit: Limit,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
     match hit(conn, limit, key, now) {
         Ok(()) => Ok(true),
         Err(AppError::TooManyRequests(_)) => Ok(false),
@@ -43,7 +55,11 @@ pub fn allow(conn: &mut DbConnection, limit: Limit, key: &str, now: DateTime<Utc
 }
 
 /// At most 3 reset or verification emails per address per hour.
-pub const EMAILS_PER_ADDRESS: Limit = Limit { name: "mail-to", max: 3, window: 3600 };
+pub const EMAILS_PER_ADDRESS: Limit = Limit {
+    name: "mail-to",
+    max: 3,
+    window: 3600,
+};
 
 /// Failed logins allowed per account per hour; the next attempt is refused before any hash.
 pub const MAX_FAILURES_PER_HOUR: i64 = 100;

@@ -38,10 +38,18 @@ pub struct Issued {
     pub user_id: i64,
 }
 
-fn issue(conn: &mut DbConnection, keys: &TokenKeys, user_id: i64, session_id: i64, now: NaiveDateTime) -> Result<Issued, AppError> {
+fn issue(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    user_id: i64,
+    session_id: i64,
+    now: NaiveDateTime,
+) -> Result<Issued, AppError> {
     let refresh = tokens::random_token();
     model::insert_refresh(conn, session_id, &tokens::hash_token(&refresh), now)?;
-    let access = keys.issue(user_id, session_id, now.and_utc().timestamp()).map_err(AppError::internal)?;
+    let access = keys
+        .issue(user_id, session_id, now.and_utc().timestamp())
+        .map_err(AppError::internal)?;
     Ok(Issued {
         access_token: access,
         refresh_token: refresh,
@@ -53,16 +61,45 @@ fn issue(conn: &mut DbConnection, keys: &TokenKeys, user_id: i64, session_id: i6
 }
 
 /// Starts a session for a user who just proved who they are.
-pub fn start(conn: &mut DbConnection, keys: &TokenKeys, user_id: i64, user_agent: &str, ip: &str, now: NaiveDateTime) -> Result<Issued, AppError> {
+pub fn start(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    user_id: i64,
+    user_agent: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> Result<Issued, AppError> {
     let agent: String = user_agent.chars().take(200).collect();
-    let session_id = model::insert_session(conn, user_id, &agent, ip, now, now + Duration::days(SESSION_DAYS))?;
+    let session_id = model::insert_session(
+        conn,
+        user_id,
+        &agent,
+        ip,
+        now,
+        now + Duration::days(SESSION_DAYS),
+    )?;
     issue(conn, keys, user_id, session_id, now)
 }
 
+/// What a refresh did.
+pub enum Refreshed {
+    Issued(Issued),
+    /// A rotated token came back after the grace window: the family is revoked. The caller
+    /// commits that, then answers 401.
+    Revoked,
+}
+
 /// Rotates a refresh token.
-pub fn refresh(conn: &mut DbConnection, keys: &TokenKeys, presented: &str, ip: &str, now: NaiveDateTime) -> Result<Issued, AppError> {
+pub fn refresh(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    presented: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> Result<Refreshed, AppError> {
     let invalid = || AppError::Unauthorized("The refresh token is not valid.".into());
-    let token = model::refresh_by_hash(conn, &tokens::hash_token(presented))?.ok_or_else(invalid)?;
+    let token =
+        model::refresh_by_hash(conn, &tokens::hash_token(presented))?.ok_or_else(invalid)?;
     let session = model::session(conn, token.session_id)?.ok_or_else(invalid)?;
     if !session.is_live(now) {
         return Err(invalid());
@@ -79,18 +116,38 @@ pub fn refresh(conn: &mut DbConnection, keys: &TokenKeys, presented: &str, ip: &
         };
         if now - used_at > Duration::seconds(REUSE_GRACE_SECONDS) {
             model::revoke_session(conn, session.user_id, session.id, now)?;
-            model::audit(conn, "refresh_token_reused", None, Some(session.user_id), ip, serde_json::json!({ "session": session.id }), now)?;
-            tracing::warn!(user = session.user_id, session = session.id, "refresh token reused: session revoked");
-            return Err(invalid());
+            model::audit(
+                conn,
+                "refresh_token_reused",
+                None,
+                Some(session.user_id),
+                ip,
+                serde_json::json!({ "session": session.id }),
+                now,
+            )?;
+            tracing::warn!(
+                user = session.user_id,
+                session = session.id,
+                "refresh token reused: session revoked"
+            );
+            return Ok(Refreshed::Revoked);
         }
     }
     model::touch_session(conn, session.id, now)?;
-    issue(conn, keys, session.user_id, session.id, now)
+    issue(conn, keys, session.user_id, session.id, now).map(Refreshed::Issued)
 }
 
 /// Who is asking, if anyone: loads the user, their roles and checks the session is live.
-pub fn identify(conn: &mut DbConnection, user_id: i64, session_id: i64, source: Source, now: NaiveDateTime) -> Result<Option<Identity>, AppError> {
-    let Some(session) = model::session(conn, session_id)? else { return Ok(None) };
+pub fn identify(
+    conn: &mut DbConnection,
+    user_id: i64,
+    session_id: i64,
+    source: Source,
+    now: NaiveDateTime,
+) -> Result<Option<Identity>, AppError> {
+    let Some(session) = model::session(conn, session_id)? else {
+        return Ok(None);
+    };
     if !session.is_live(now) || session.user_id != user_id {
         return Ok(None);
     }
@@ -123,15 +180,28 @@ pub fn cookies(issued: &Issued, secure: bool) -> [Cookie<'static>; 2] {
             .finish()
     };
     [
-        build(ACCESS_COOKIE, issued.access_token.clone(), CookieDuration::seconds(tokens::ACCESS_TTL_SECONDS)),
-        build(REFRESH_COOKIE, issued.refresh_token.clone(), CookieDuration::days(SESSION_DAYS)),
+        build(
+            ACCESS_COOKIE,
+            issued.access_token.clone(),
+            CookieDuration::seconds(tokens::ACCESS_TTL_SECONDS),
+        ),
+        build(
+            REFRESH_COOKIE,
+            issued.refresh_token.clone(),
+            CookieDuration::days(SESSION_DAYS),
+        ),
     ]
 }
 
 /// Cookies that erase the portal's session.
 pub fn clearing_cookies(secure: bool) -> [Cookie<'static>; 2] {
     [ACCESS_COOKIE, REFRESH_COOKIE].map(|name| {
-        let mut c = Cookie::build(name, "").path("/").http_only(true).same_site(SameSite::Lax).secure(secure).finish();
+        let mut c = Cookie::build(name, "")
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .finish();
         c.make_removal();
         c
     })
@@ -139,7 +209,9 @@ pub fn clearing_cookies(secure: bool) -> [Cookie<'static>; 2] {
 
 /// The client's address as seen by this server.
 pub fn client_ip(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
 }
 
 enum Found {
@@ -150,15 +222,34 @@ enum Found {
     Stale,
 }
 
-async fn find(pool: &Pool, state: &AuthState, bearer: Option<String>, access: Option<String>, refresh_cookie: Option<String>, ip: String) -> Result<(Found, Option<String>), AppError> {
+async fn find(
+    pool: &Pool,
+    state: &AuthState,
+    bearer: Option<String>,
+    access: Option<String>,
+    refresh_cookie: Option<String>,
+    ip: String,
+) -> Result<(Found, Option<String>), AppError> {
     // An explicit bearer token decides alone.
     if let Some(token) = bearer {
         return match state.keys.verify(&token) {
             Ok((user_id, claims)) => {
-                let found = db::run(pool, move |conn| identify(conn, user_id, claims.sid, Source::Bearer, Utc::now().naive_utc())).await?;
+                let found = db::run(pool, move |conn| {
+                    identify(
+                        conn,
+                        user_id,
+                        claims.sid,
+                        Source::Bearer,
+                        Utc::now().naive_utc(),
+                    )
+                })
+                .await?;
                 Ok(match found {
                     Some(identity) => (Found::Someone(identity), None),
-                    None => (Found::Nobody, Some("The token's session or account is no longer valid.".into())),
+                    None => (
+                        Found::Nobody,
+                        Some("The token's session or account is no longer valid.".into()),
+                    ),
                 })
             }
             Err(e) => Ok((Found::Nobody, Some(e.to_string()))),
@@ -167,7 +258,16 @@ async fn find(pool: &Pool, state: &AuthState, bearer: Option<String>, access: Op
     if let Some(token) = access
         && let Ok((user_id, claims)) = state.keys.verify(&token)
     {
-        let found = db::run(pool, move |conn| identify(conn, user_id, claims.sid, Source::Cookie, Utc::now().naive_utc())).await?;
+        let found = db::run(pool, move |conn| {
+            identify(
+                conn,
+                user_id,
+                claims.sid,
+                Source::Cookie,
+                Utc::now().naive_utc(),
+            )
+        })
+        .await?;
         if let Some(identity) = found {
             return Ok((Found::Someone(identity), None));
         }
@@ -179,14 +279,24 @@ async fn find(pool: &Pool, state: &AuthState, bearer: Option<String>, access: Op
             conn.transaction(|conn| {
                 let now = Utc::now().naive_utc();
                 match refresh(conn, &keys, &presented, &ip, now) {
-                    Ok(issued) => Ok(identify(conn, issued.user_id, issued.session_id, Source::Cookie, now)?.map(|id| (id, issued))),
-                    Err(AppError::Unauthorized(_)) => Ok(None),
+                    Ok(Refreshed::Issued(issued)) => {
+                        Ok(
+                            identify(conn, issued.user_id, issued.session_id, Source::Cookie, now)?
+                                .map(|id| (id, issued)),
+                        )
+                    }
+                    Ok(Refreshed::Revoked) | Err(AppError::Unauthorized(_)) => Ok(None),
                     Err(e) => Err(e),
                 }
             })
         })
         .await?;
-        return Ok((outcome.map_or(Found::Stale, |(identity, issued)| Found::Refreshed(identity, issued)), None));
+        return Ok((
+            outcome.map_or(Found::Stale, |(identity, issued)| {
+                Found::Refreshed(identity, issued)
+            }),
+            None,
+        ));
     }
     Ok((Found::Nobody, None))
 }
@@ -196,7 +306,10 @@ async fn find(pool: &Pool, state: &AuthState, bearer: Option<String>, access: Op
 pub struct AuthProblem(pub String);
 
 /// Middleware: puts the caller's [`Identity`] (or the reason there is none) in the request.
-pub async fn resolve(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+pub async fn resolve(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AuthState>>().cloned();
     let pool = req.app_data::<web::Data<Pool>>().cloned();
     let (Some(state), Some(pool)) = (state, pool) else {
@@ -209,11 +322,22 @@ pub async fn resolve(req: ServiceRequest, next: Next<impl MessageBody>) -> Resul
         .map(|v| v.strip_prefix("Bearer ").unwrap_or("").trim().to_owned());
     let access = req.cookie(ACCESS_COOKIE).map(|c| c.value().to_owned());
     let refresh_cookie = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
-    let operator = bearer.as_deref().is_some_and(|b| state.is_operator_token(b));
+    let operator = bearer
+        .as_deref()
+        .is_some_and(|b| state.is_operator_token(b));
     let (found, problem) = if operator {
         (Found::Nobody, None)
     } else {
-        match find(&pool, &state, bearer, access, refresh_cookie, client_ip(req.request())).await {
+        match find(
+            &pool,
+            &state,
+            bearer,
+            access,
+            refresh_cookie,
+            client_ip(req.request()),
+        )
+        .await
+        {
             Ok(found) => found,
             Err(e) => return Err(e.into()),
         }
@@ -236,8 +360,15 @@ pub async fn resolve(req: ServiceRequest, next: Next<impl MessageBody>) -> Resul
     }
     let mut res = next.call(req).await?;
     // What the handler set (a logout, a new login) wins over the silent refresh.
-    let handled: Vec<String> = res.response().cookies().map(|c| c.name().to_owned()).collect();
-    for cookie in set.into_iter().filter(|c| !handled.iter().any(|h| h == c.name())) {
+    let handled: Vec<String> = res
+        .response()
+        .cookies()
+        .map(|c| c.name().to_owned())
+        .collect();
+    for cookie in set
+        .into_iter()
+        .filter(|c| !handled.iter().any(|h| h == c.name()))
+    {
         if let Ok(value) = header::HeaderValue::from_str(&cookie.to_string()) {
             res.headers_mut().append(header::SET_COOKIE, value);
         }

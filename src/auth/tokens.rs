@@ -41,7 +41,8 @@ pub struct InvalidToken(pub String);
 
 impl TokenKeys {
     pub fn new(secret: &str, issuer: &str) -> Result<Self, InvalidToken> {
-        let invalid = |e: jsonwebtoken::errors::Error| InvalidToken(format!("unusable signing key: {e}"));
+        let invalid =
+            |e: jsonwebtoken::errors::Error| InvalidToken(format!("unusable signing key: {e}"));
         Ok(Self {
             encoding: EncodingKey::from_secret(secret.as_bytes()).map_err(invalid)?,
             decoding: DecodingKey::from_secret(secret.as_bytes()).map_err(invalid)?,
@@ -79,7 +80,10 @@ impl TokenKeys {
             .map_err(|e| InvalidToken(e.to_string()))?;
         let claims = data.claims;
         if claims.typ != ACCESS_TYPE {
-            return Err(InvalidToken(format!("type `{}` is not an access token", claims.typ)));
+            return Err(InvalidToken(format!(
+                "type `{}` is not an access token",
+                claims.typ
+            )));
         }
         if claims.jti.is_empty() {
             return Err(InvalidToken("empty jti".into()));

@@ -108,7 +108,8 @@ pub struct ClaimedJob {
     pub created_at: chrono::NaiveDateTime,
 }
 
-/// Claims up to `limit` due jobs for `worker` until `locked_until`, counting the attempt.
+/// Claims up to `limit` due jobs for `worker` until `locked_until`, counting the attempt. The
+/// dedup key is released: once a job has started, a new job with the same key is new work.
 /// PostgreSQL skips rows other workers are claiming (`FOR UPDATE SKIP LOCKED`); SQLite runs
 /// the guarded UPDATE as one write, so two claims never overlap.
 pub fn claim_jobs(
@@ -120,12 +121,12 @@ pub fn claim_jobs(
 ) -> diesel::QueryResult<Vec<ClaimedJob>> {
     use diesel::sql_types::{Text, Timestamp};
     let mut claimed = per_backend!(conn,
-        pg: "UPDATE jobs SET locked_until = $1, locked_by = $2, attempts = attempts + 1, updated_at = $3 \
+        pg: "UPDATE jobs SET locked_until = $1, locked_by = $2, attempts = attempts + 1, updated_at = $3, dedup_key = NULL \
              WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 \
                           AND (locked_until IS NULL OR locked_until < $3) \
                           ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
              RETURNING id, kind, payload, attempts, max_attempts, created_at",
-        sqlite: "UPDATE jobs SET locked_until = ?1, locked_by = ?2, attempts = attempts + 1, updated_at = ?3 \
+        sqlite: "UPDATE jobs SET locked_until = ?1, locked_by = ?2, attempts = attempts + 1, updated_at = ?3, dedup_key = NULL \
              WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?3 \
                           AND (locked_until IS NULL OR locked_until < ?3) \
                           ORDER BY run_at, id LIMIT ?4) \

@@ -44,7 +44,8 @@ pub enum DbError {
 }
 
 /// Which backend a URL names, and what to hand to that backend's `establish`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Its `Debug` hides any password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Target {
     Postgres(String),
     Sqlite(String),
@@ -73,7 +74,7 @@ impl Target {
             message: e.to_string().trim().replace('\n', " "),
         };
         match self {
-            Self::Postgres(url) => PgConnection::establish(url)
+            Self::Postgres(url) => PgConnection::establish(&with_connect_timeout(url))
                 .map(DbConnection::Pg)
                 .map_err(unreachable),
             Self::Sqlite(path) => {
@@ -88,8 +89,8 @@ impl Target {
                 }
                 let mut conn = SqliteConnection::establish(path).map_err(unreachable)?;
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(|e| DbError::Unreachable {
                     url: self.display(),
@@ -106,6 +107,23 @@ impl Target {
             Self::Postgres(url) => redact_url(url),
             Self::Sqlite(path) => format!("sqlite://{path}"),
         }
+    }
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Target({})", self.display())
+    }
+}
+
+/// A PostgreSQL URL with a connection timeout, unless it sets one.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&connect_timeout=5")
+    } else {
+        format!("{url}?connect_timeout=5")
     }
 }
 

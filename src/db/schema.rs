@@ -123,4 +123,12 @@ diesel::table! {
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(users, user_roles, sessions, refresh_tokens, email_tokens, login_failures, audit_log);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    user_roles,
+    sessions,
+    refresh_tokens,
+    email_tokens,
+    login_failures,
+    audit_log
+);

@@ -7,10 +7,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
 
-use crate::web::{Lang, Layout, Translator};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::themes::service as themes;
+use crate::web::{Lang, Layout, Translator};
 
 pub struct FeatureCard {
     pub href: &'static str,
@@ -147,7 +147,11 @@ pub async fn switch_language(
 
 /// Only paths on this site: no `//host`, no scheme, no backslash tricks.
 fn is_local_path(p: &str) -> bool {
-    p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains("://")
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && !p.contains("://")
+        && !p.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 #[get("/robots.txt")]
@@ -191,5 +195,8 @@ mod tests {
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil.example"));
         assert!(!is_local_path("evil"));
+        assert!(!is_local_path("/\t/evil.example"));
+        assert!(!is_local_path("/\r\nSet-Cookie: x=1"));
+        assert!(!is_local_path("/ /evil"));
     }
 }

@@ -30,20 +30,30 @@ pub struct JobRow {
 }
 
 /// Success: the job is done and goes away — if this worker still holds it.
-pub fn complete(conn: &mut DbConnection, id: i64, worker: &str) -> QueryResult<usize> {
+/// `attempt` is the claim's attempt number: a late answer from an earlier claim of the same
+/// job by the same worker matches nothing.
+pub fn complete(
+    conn: &mut DbConnection,
+    id: i64,
+    worker: &str,
+    attempt: i32,
+) -> QueryResult<usize> {
     diesel::delete(
         jobs::table
             .filter(jobs::id.eq(id))
-            .filter(jobs::locked_by.eq(worker)),
+            .filter(jobs::locked_by.eq(worker))
+            .filter(jobs::attempts.eq(attempt)),
     )
     .execute(conn)
 }
 
 /// A failed attempt: back to the queue at `retry_at`, or dead when `dead` is set.
+#[allow(clippy::too_many_arguments)]
 pub fn fail(
     conn: &mut DbConnection,
     id: i64,
     worker: &str,
+    attempt: i32,
     error: &str,
     retry_at: NaiveDateTime,
     dead: bool,
@@ -52,7 +62,8 @@ pub fn fail(
     diesel::update(
         jobs::table
             .filter(jobs::id.eq(id))
-            .filter(jobs::locked_by.eq(worker)),
+            .filter(jobs::locked_by.eq(worker))
+            .filter(jobs::attempts.eq(attempt)),
     )
     .set((
         jobs::state.eq(if dead { DEAD } else { QUEUED }),

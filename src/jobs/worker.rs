@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use futures_util::FutureExt;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
@@ -12,6 +13,9 @@ use super::{JobContext, JobError, JobRun, Registry, model};
 use crate::config::Settings;
 use crate::db::{self, dialect::ClaimedJob};
 use crate::telemetry::KindLabels;
+
+/// How long running jobs may take to finish when the worker stops.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 
 #[derive(Clone, Debug)]
 pub struct WorkerConfig {
@@ -95,7 +99,11 @@ impl Worker {
         let slots = Arc::new(Semaphore::new(self.config.concurrency));
         let mut running = JoinSet::new();
         loop {
-            while running.try_join_next().is_some() {}
+            while let Some(joined) = running.try_join_next() {
+                if let Err(e) = joined {
+                    tracing::error!(worker = %self.id, error = %e, "a job task ended abnormally");
+                }
+            }
             // Wait for a free slot (or the stop signal).
             tokio::select! {
                 biased;
@@ -129,7 +137,13 @@ impl Worker {
             }
         }
         tracing::info!(worker = %self.id, in_flight = running.len(), "job worker stopping");
-        while running.join_next().await.is_some() {}
+        // Jobs in flight get a short grace; the rest are abandoned and run again elsewhere
+        // once their lock expires.
+        let drain = async { while running.join_next().await.is_some() {} };
+        if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
+            tracing::warn!(worker = %self.id, abandoned = running.len(), "jobs still running at shutdown were abandoned");
+            running.abort_all();
+        }
         tracing::info!(worker = %self.id, "job worker stopped");
     }
 
@@ -172,8 +186,13 @@ impl Worker {
                 .start(&job.kind, &job.payload, self.ctx.clone(), run);
             // Finish well before the lock expires, so that no other worker takes the job meanwhile.
             let budget = self.config.lock.mul_f64(0.8);
-            match tokio::time::timeout(budget, future).await {
-                Ok(result) => result,
+            let guarded = std::panic::AssertUnwindSafe(future).catch_unwind();
+            match tokio::time::timeout(budget, guarded).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(panic)) => Err(JobError::Permanent(format!(
+                    "the job panicked: {}",
+                    panic_message(panic.as_ref())
+                ))),
                 Err(_) => Err(JobError::Transient(format!("timed out after {budget:?}"))),
             }
         };
@@ -190,7 +209,7 @@ impl Worker {
                 self.ctx.metrics.jobs_completed.get_or_create(&labels).inc();
                 tracing::info!(job = job_id, kind = %job.kind, attempt = attempts, elapsed_ms = elapsed.as_millis() as u64, "job done");
                 db::run(&self.ctx.db, move |conn| {
-                    Ok(model::complete(conn, job_id, &id)?)
+                    Ok(model::complete(conn, job_id, &id, attempts)?)
                 })
                 .await
             }
@@ -208,7 +227,7 @@ impl Worker {
                     let now = Utc::now().naive_utc();
                     let retry_at = now + chrono::Duration::from_std(delay).unwrap_or_default();
                     Ok(model::fail(
-                        conn, job_id, &id, &message, retry_at, dead, now,
+                        conn, job_id, &id, attempts, &message, retry_at, dead, now,
                     )?)
                 })
                 .await
@@ -225,6 +244,14 @@ impl Worker {
             }
         }
     }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 fn hostname() -> String {

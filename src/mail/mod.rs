@@ -102,11 +102,11 @@ impl Mailer {
     pub async fn check(&self) -> Result<(), String> {
         match &self.transport {
             Transport::Smtp(t) => {
-                match tokio::time::timeout(Duration::from_secs(3), t.test_connection()).await {
+                match tokio::time::timeout(Duration::from_secs(2), t.test_connection()).await {
                     Ok(Ok(true)) => Ok(()),
                     Ok(Ok(false)) => Err("the SMTP server did not answer NOOP".into()),
                     Ok(Err(e)) => Err(e.to_string()),
-                    Err(_) => Err("the SMTP server did not answer within 3 s".into()),
+                    Err(_) => Err("the SMTP server did not answer within 2 s".into()),
                 }
             }
             Transport::File(_, dir) => {
@@ -163,11 +163,30 @@ impl Mailer {
 }
 
 fn classify(e: lettre::transport::smtp::Error) -> JobError {
+    // Servers often quote the recipient in their answer: mask it before it is logged or stored.
+    let text = mask_addresses(&e.to_string());
     if e.is_permanent() {
-        JobError::Permanent(format!("refused by the SMTP server: {e}"))
+        JobError::Permanent(format!("refused by the SMTP server: {text}"))
     } else {
-        JobError::Transient(format!("SMTP: {e}"))
+        JobError::Transient(format!("SMTP: {text}"))
     }
+}
+
+/// Masks every email address in a text.
+pub fn mask_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            let trimmed = word.trim_matches(|c: char| {
+                matches!(c, '<' | '>' | ',' | ';' | ':' | '"' | '\'' | '(' | ')')
+            });
+            if trimmed.contains('@') && trimmed.len() > 2 {
+                word.replace(trimmed, &mask(trimmed))
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `alice@example.org` → `a…@example.org`: enough to follow a message in the logs.
@@ -295,6 +314,10 @@ mod tests {
         assert_eq!(mask("alice@example.org"), "a…@example.org");
         assert_eq!(mask("Élodie <e@x.fr>"), "e…@x.fr");
         assert_eq!(mask("nonsense"), "…");
+        assert_eq!(
+            mask_addresses("550 5.1.1 <lea@startup.fr>: Recipient unknown"),
+            "550 5.1.1 <l…@startup.fr>: Recipient unknown"
+        );
     }
 
     #[test]

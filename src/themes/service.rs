@@ -51,6 +51,16 @@ impl TryFrom<ThemeInput> for NewTheme {
             }
         }
         for (field, value) in [
+            ("label_fr", &label_fr),
+            ("label_en", &label_en),
+            ("description_fr", &input.description_fr),
+            ("description_en", &input.description_en),
+        ] {
+            if value.chars().any(|c| c.is_control() && c != '\n') {
+                fail(field, "must not contain control characters");
+            }
+        }
+        for (field, value) in [
             ("description_fr", &input.description_fr),
             ("description_en", &input.description_en),
         ] {

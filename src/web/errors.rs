@@ -51,6 +51,17 @@ fn code_of(res: &ServiceResponse<impl MessageBody>) -> &'static str {
     }
 }
 
+/// A page a handler rendered itself with an error status (a form shown again with its errors,
+/// 422): it stays as it is.
+fn is_rendered_page(res: &ServiceResponse<impl MessageBody>) -> bool {
+    res.response().error().is_none()
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/html"))
+}
+
 /// Middleware: render error answers of page routes as HTML.
 pub async fn pages(
     req: ServiceRequest,
@@ -59,7 +70,8 @@ pub async fn pages(
     let machine = is_machine_path(req.path());
     let res = next.call(req).await?;
     let status = res.status();
-    if machine || !(status.is_client_error() || status.is_server_error()) {
+    if machine || !(status.is_client_error() || status.is_server_error()) || is_rendered_page(&res)
+    {
         return Ok(res.map_into_boxed_body());
     }
     let code = code_of(&res);
@@ -70,6 +82,10 @@ pub async fn pages(
         if let Some(v) = old.headers().get(&name) {
             page.headers_mut().insert(name, v.clone());
         }
+    }
+    // Cookies set on the way (a session cleared, a silent refresh) still reach the browser.
+    for v in old.headers().get_all(header::SET_COOKIE) {
+        page.headers_mut().append(header::SET_COOKIE, v.clone());
     }
     Ok(ServiceResponse::new(http_req, page.map_into_boxed_body()))
 }

@@ -6,7 +6,7 @@ pub mod errors;
 pub mod i18n;
 pub mod pagination;
 
-use actix_web::HttpRequest;
+use actix_web::{HttpMessage, HttpRequest};
 
 pub use i18n::{Lang, Translator};
 
@@ -24,6 +24,12 @@ const NAV: [(&str, &str); 4] = [
     ("/recherche", "nav.search"),
 ];
 
+/// Who is signed in, as the header shows it.
+pub struct SignedIn {
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
 /// What the base layout needs to know about the page being rendered.
 pub struct Layout {
     pub lang: Lang,
@@ -31,6 +37,10 @@ pub struct Layout {
     pub title: String,
     pub description: String,
     pub canonical: String,
+    /// The signed-in person, if any (the header offers "Mon compte" or "Connexion").
+    pub user: Option<SignedIn>,
+    /// The CSRF token of this visitor, for the forms of the layout (the sign-out button).
+    pub csrf: String,
 }
 
 impl Layout {
@@ -45,13 +55,27 @@ impl Layout {
                     .to_owned()
             })
             .unwrap_or_default();
+        let user = req
+            .extensions()
+            .get::<crate::auth::Identity>()
+            .map(|identity| SignedIn {
+                display_name: identity.display_name.clone(),
+                is_admin: identity.roles.contains(&crate::auth::Role::Admin),
+            });
         Self {
             lang,
             path: req.path().to_owned(),
             title: title.to_owned(),
             description: description.to_owned(),
             canonical: format!("{base}{}", req.path()),
+            user,
+            csrf: crate::auth::csrf::form_token(req),
         }
+    }
+
+    /// Whether the page is in `section` (`/compte`, `/admin`): the header marks its link.
+    pub fn within(&self, section: &str) -> bool {
+        self.path == section || self.path.starts_with(&format!("{section}/"))
     }
 
     pub fn asset(&self, name: &str) -> String {

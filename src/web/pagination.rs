@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, FieldErrors};
 
 pub const MAX_PER_PAGE: i64 = 100;
+pub const MAX_PAGE: i64 = 1_000_000;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
@@ -34,8 +35,11 @@ impl TryFrom<PageQuery> for PageRequest {
         let mut errors = FieldErrors::new();
         let page = q.page.unwrap_or(1);
         let per_page = q.per_page.unwrap_or(20);
-        if page < 1 {
-            errors.insert("page".into(), vec!["must be 1 or more".into()]);
+        if !(1..=MAX_PAGE).contains(&page) {
+            errors.insert(
+                "page".into(),
+                vec![format!("must be between 1 and {MAX_PAGE}")],
+            );
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             errors.insert(

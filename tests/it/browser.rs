@@ -60,6 +60,10 @@ async fn home_page_in_french_then_english_at_desktop_and_phone_width() {
             .click()
             .await
             .unwrap();
+        c.wait()
+            .for_element(Locator::Css("html[lang=en]"))
+            .await
+            .unwrap();
         let h1 = c
             .find(Locator::Css("h1"))
             .await

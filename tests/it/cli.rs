@@ -93,10 +93,13 @@ fn an_unreachable_database_is_a_clear_error_without_the_password() {
     let out = run(
         dir.path(),
         &[],
-        &[(
-            "QUAI_DATABASE_URL",
-            "postgres://quai:s3cret-pw@127.0.0.1:1/quai",
-        )],
+        &[
+            (
+                "QUAI_DATABASE_URL",
+                "postgres://quai:s3cret-pw@127.0.0.1:1/quai",
+            ),
+            ("QUAI_JWT_SECRET", crate::common::JWT_SECRET),
+        ],
     );
     assert_one_clear_line(
         &out,
@@ -123,6 +126,37 @@ fn a_bad_setting_is_a_clear_error() {
     std::fs::write(dir.path().join("quai.toml"), "log_format = \"xml\"\n").unwrap();
     let out = run(dir.path(), &[], &[]);
     assert_one_clear_line(&out, "QUAI_LOG_FORMAT");
+}
+
+#[test]
+fn postgresql_needs_a_configured_signing_key() {
+    let Ok(server) = std::env::var("QUAI_TEST_DATABASE_URL") else {
+        return;
+    };
+    if server.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(dir.path());
+    let out = run(dir.path(), &[], &[("QUAI_DATABASE_URL", &db.url())]);
+    assert_one_clear_line(&out, "QUAI_JWT_SECRET");
+}
+
+#[test]
+fn weak_operator_tokens_and_zero_timeouts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_one_clear_line(
+        &run(dir.path(), &[], &[("QUAI_ADMIN_TOKEN", "short")]),
+        "QUAI_ADMIN_TOKEN",
+    );
+    assert_one_clear_line(
+        &run(dir.path(), &[], &[("QUAI_DATABASE_TIMEOUT", "0")]),
+        "QUAI_DATABASE_TIMEOUT",
+    );
+    assert_one_clear_line(
+        &run(dir.path(), &[], &[("QUAI_JOBS_POLL_MS", "0")]),
+        "QUAI_JOBS_POLL_MS",
+    );
 }
 
 #[test]
@@ -155,6 +189,7 @@ fn signals_stop_the_server_gracefully() {
                 ("QUAI_BIND", "127.0.0.1:0"),
                 ("QUAI_LOG_FORMAT", "json"),
                 ("QUAI_DATABASE_URL", &url),
+                ("QUAI_JWT_SECRET", crate::common::JWT_SECRET),
             ],
         )
         .stderr(Stdio::piped())

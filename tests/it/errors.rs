@@ -135,6 +135,13 @@ async fn a_bad_query_string_is_400_and_bad_values_are_422() {
     let app = TestApp::spawn().await;
     problem(app.get("/api/v1/themes?page=abc").await, 400, "bad_request").await;
     let body = problem(
+        app.get("/api/v1/themes?page=1000000000000000000").await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(body["errors"]["page"].is_array(), "no overflow: {body}");
+    let body = problem(
         app.get("/api/v1/themes?page=0&per_page=1000").await,
         422,
         "validation_failed",

@@ -120,6 +120,7 @@ fn worker_process(
         .env("QUAI_JOBS_BACKOFF_MAX_SECONDS", "1")
         .env("QUAI_JOBS_LOCK_SECONDS", lock_seconds.to_string())
         .env("QUAI_LOG_FORMAT", "json")
+        .env("QUAI_JWT_SECRET", crate::common::JWT_SECRET)
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
@@ -187,14 +188,6 @@ async fn a_killed_workers_jobs_run_again_after_its_lock_expires() {
 async fn two_worker_processes_run_500_jobs_exactly_once() {
     let sink = SmtpSink::start();
     let app = TestApp::spawn_with(|s| s.serve_jobs = false).await;
-    let mut conn = app.connect();
-    conn.transaction(|c| {
-        for n in 0..500 {
-            enqueue(c, n, EnqueueOptions::default());
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .unwrap();
     let logs = [
         app.data_dir().join("worker-a.log"),
         app.data_dir().join("worker-b.log"),
@@ -203,6 +196,20 @@ async fn two_worker_processes_run_500_jobs_exactly_once() {
         .iter()
         .map(|log| worker_process(&app, &sink.url(), 60, log))
         .collect();
+    // Both are polling before the work arrives, so both take part.
+    wait_until(30, "both workers to start", || async {
+        logs.iter()
+            .all(|log| std::fs::read_to_string(log).is_ok_and(|t| t.contains("job worker started")))
+    })
+    .await;
+    let mut conn = app.connect();
+    conn.transaction(|c| {
+        for n in 0..500 {
+            enqueue(c, n, EnqueueOptions::default());
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
     wait_until(180, "500 deliveries", || async {
         sink.received().len() >= 500
     })

@@ -14,4 +14,5 @@ mod jobs;
 mod mail;
 mod migrations;
 mod pages;
+mod secrets_in_logs;
 mod themes;

@@ -80,8 +80,21 @@ async fn the_language_switch_sets_a_cookie_and_returns_to_the_page() {
     );
     assert!(!cookie.contains("Secure"), "plain http on 127.0.0.1");
 
-    let res = app.get("/langue/fr?retour=//evil.example/").await;
-    assert_eq!(res.headers()["location"], "/", "no open redirect");
+    for evil in [
+        "//evil.example/",
+        "/%09/evil.example",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "https:evil.example",
+        "/\\evil.example",
+    ] {
+        let res = app.get(&format!("/langue/fr?retour={evil}")).await;
+        assert_eq!(res.status(), 303, "{evil}");
+        assert_eq!(
+            res.headers()["location"],
+            "/",
+            "no open redirect with {evil}"
+        );
+    }
     assert_eq!(app.get("/langue/de").await.status(), 404);
 }
 

@@ -1,7 +1,7 @@
 -- The shared vocabulary of cluster themes, with French and English labels.
 CREATE TABLE themes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    slug TEXT NOT NULL UNIQUE CHECK (slug NOT GLOB '*[^a-z0-9-]*' AND slug <> '' AND length(slug) <= 60),
+    slug TEXT NOT NULL UNIQUE CHECK (slug NOT GLOB '*[^a-z0-9-]*' AND slug NOT GLOB '-*' AND slug NOT GLOB '*-' AND slug NOT GLOB '*--*' AND slug <> '' AND length(slug) <= 60),
     label_fr TEXT NOT NULL CHECK (length(label_fr) BETWEEN 1 AND 80),
     label_en TEXT NOT NULL CHECK (length(label_en) BETWEEN 1 AND 80),
     description_fr TEXT NOT NULL DEFAULT '',

@@ -1,6 +1,7 @@
 //! The test harness: the real app on 127.0.0.1:0 with a fresh database per test — a temporary
 //! SQLite file by default, a fresh PostgreSQL database when `QUAI_TEST_DATABASE_URL` is set.
 
+pub mod accounts;
 pub mod browser;
 pub mod smtp;
 
@@ -13,6 +14,7 @@ use reqwest::header::HeaderMap;
 use tempfile::TempDir;
 
 pub const OPERATOR_TOKEN: &str = "test-operator-token-0123456789abcdef";
+pub const JWT_SECRET: &str = "test-jwt-secret-0123456789abcdef-0123456789";
 
 /// A database made for one test and dropped after it.
 pub enum TestDb {
@@ -81,6 +83,7 @@ pub fn test_settings(data_dir: &std::path::Path, db: &TestDb) -> Settings {
         database_timeout: 2,
         workers: 2,
         admin_token: Some(Secret::new(OPERATOR_TOKEN)),
+        jwt_secret: Some(Secret::new(JWT_SECRET)),
         jobs_poll_ms: 20,
         jobs_backoff_ms: 20,
         jobs_backoff_max_seconds: 1,
