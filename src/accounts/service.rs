@@ -37,13 +37,6 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
-fn link(settings: &Settings, path: &str, token: &str) -> String {
-    format!(
-        "{}{path}?jeton={token}",
-        settings.base_url.as_str().trim_end_matches('/')
-    )
-}
-
 /// A normalised email address: trimmed, lower case, valid.
 pub fn parse_email(field: &str, raw: &str) -> Result<String, AppError> {
     let email = raw.trim().to_lowercase();
@@ -111,36 +104,82 @@ fn email_limit(s: &Settings) -> Limit {
     }
 }
 
-/// Creates a one-time email token and queues its email, within the caller's transaction,
-/// unless this address already had 3 such emails this hour (then silently nothing).
-#[allow(clippy::too_many_arguments)]
+/// The links Quai sends by email.
+#[derive(Clone, Copy)]
+enum Link {
+    /// Confirms the address of a new account.
+    Verify,
+    /// Confirms a new address for an existing account.
+    ChangeEmail,
+    /// Sets a new password.
+    Reset,
+    /// Tells the owner of an address that someone tried to sign up with it (with a reset link).
+    Existing,
+}
+
+impl Link {
+    fn purpose(self) -> &'static str {
+        match self {
+            Link::Verify | Link::ChangeEmail => model::VERIFY_EMAIL,
+            Link::Reset | Link::Existing => model::RESET_PASSWORD,
+        }
+    }
+
+    fn valid_for(self) -> Duration {
+        match self {
+            Link::Verify | Link::ChangeEmail => Duration::hours(VERIFY_HOURS),
+            Link::Reset | Link::Existing => Duration::minutes(RESET_MINUTES),
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Link::Verify | Link::ChangeEmail => "/verifier-email",
+            Link::Reset | Link::Existing => "/reinitialiser-mot-de-passe",
+        }
+    }
+
+    fn message(self, url: String) -> Message {
+        match self {
+            Link::Verify => Message::Verify { url },
+            Link::ChangeEmail => Message::ChangeEmail { url },
+            Link::Reset => Message::Reset { url },
+            Link::Existing => Message::Existing { url },
+        }
+    }
+}
+
+/// Creates a one-time email token and queues its email to `to`, within the caller's
+/// transaction, unless this address already had 3 such emails this hour (then silently nothing).
 fn send_link(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &User,
     to: &str,
-    purpose: &str,
-    valid: Duration,
-    path: &str,
-    message: impl FnOnce(String) -> Message,
+    link: Link,
 ) -> Result<(), AppError> {
     let now = now();
     if !rate::allow(conn, rate::EMAILS_PER_ADDRESS, to, Utc::now())? {
-        tracing::info!(to = %mail::mask(to), purpose, "email limit reached for this address; not sent");
+        tracing::info!(to = %mail::mask(to), purpose = link.purpose(), "email limit reached for this address; not sent");
         return Ok(());
     }
     let token = tokens::random_token();
     model::insert_email_token(
         conn,
         user.id,
-        purpose,
+        link.purpose(),
         &tokens::hash_token(&token),
         to,
         now,
-        now + valid,
+        now + link.valid_for(),
     )?;
+    let url = format!(
+        "{}{}?jeton={token}",
+        settings.base_url.as_str().trim_end_matches('/'),
+        link.path()
+    );
     let content = account_mail::render(
-        &message(link(settings, path, &token)),
+        &link.message(url),
         lang_of(user),
         &user.display_name,
         settings.base_url.as_str(),
@@ -236,16 +275,7 @@ pub async fn signup(ctx: &Ctx<'_>, input: SignupInput) -> Result<(), AppError> {
             let now = now();
             if let Some(existing) = model::by_email(conn, &valid.email)? {
                 if existing.can_sign_in() {
-                    send_link(
-                        conn,
-                        &settings,
-                        &existing,
-                        &existing.email.clone(),
-                        model::RESET_PASSWORD,
-                        Duration::minutes(RESET_MINUTES),
-                        "/reinitialiser-mot-de-passe",
-                        |url| Message::Existing { url },
-                    )?;
+                    send_link(conn, &settings, &existing, &existing.email, Link::Existing)?;
                 }
                 return Ok(());
             }
@@ -273,16 +303,7 @@ pub async fn signup(ctx: &Ctx<'_>, input: SignupInput) -> Result<(), AppError> {
                 json!({ "kind": valid.kind.as_str() }),
                 now,
             )?;
-            send_link(
-                conn,
-                &settings,
-                &user,
-                &user.email.clone(),
-                model::VERIFY_EMAIL,
-                Duration::hours(VERIFY_HOURS),
-                "/verifier-email",
-                |url| Message::Verify { url },
-            )
+            send_link(conn, &settings, &user, &user.email, Link::Verify)
         })
     })
     .await
@@ -491,16 +512,7 @@ pub async fn request_password_reset(ctx: &Ctx<'_>, email: &str) -> Result<(), Ap
             if let Some(user) = model::by_email(conn, &email)?
                 && user.can_sign_in()
             {
-                send_link(
-                    conn,
-                    &settings,
-                    &user,
-                    &email,
-                    model::RESET_PASSWORD,
-                    Duration::minutes(RESET_MINUTES),
-                    "/reinitialiser-mot-de-passe",
-                    |url| Message::Reset { url },
-                )?;
+                send_link(conn, &settings, &user, &email, Link::Reset)?;
             }
             Ok(())
         })
@@ -675,16 +687,7 @@ pub async fn change_email(
             if model::by_email(conn, &new_email)?.is_some() {
                 return Ok(());
             }
-            send_link(
-                conn,
-                &settings,
-                &user,
-                &new_email,
-                model::VERIFY_EMAIL,
-                Duration::hours(VERIFY_HOURS),
-                "/verifier-email",
-                |url| Message::ChangeEmail { url },
-            )
+            send_link(conn, &settings, &user, &new_email, Link::ChangeEmail)
         })
     })
     .await
@@ -703,16 +706,7 @@ pub async fn resend_verification(ctx: &Ctx<'_>, me: &CurrentUser) -> Result<(), 
                     "Your address is already verified.".into(),
                 ));
             }
-            send_link(
-                conn,
-                &settings,
-                &user,
-                &user.email.clone(),
-                model::VERIFY_EMAIL,
-                Duration::hours(VERIFY_HOURS),
-                "/verifier-email",
-                |url| Message::Verify { url },
-            )
+            send_link(conn, &settings, &user, &user.email, Link::Verify)
         })
     })
     .await

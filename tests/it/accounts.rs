@@ -1,6 +1,6 @@
 //! Accounts through the API: sign-up, verification, sessions, tokens, limits, roles, audit.
 
-use diesel::RunQueryDsl;
+use diesel::{QueryDsl, RunQueryDsl};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
@@ -1074,9 +1074,14 @@ async fn cookie_authenticated_api_writes_need_the_csrf_token_and_our_origin() {
         .unwrap();
     assert_eq!(res.status(), 200);
     let origin = ("origin", "http://127.0.0.1".to_owned());
-    problem(patch(&[origin.clone()]).await.unwrap(), 403, "forbidden").await;
     problem(
-        patch(&[origin.clone(), ("x-csrf-token".into(), "00".repeat(32))])
+        patch(std::slice::from_ref(&origin)).await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    problem(
+        patch(&[origin.clone(), ("x-csrf-token", "00".repeat(32))])
             .await
             .unwrap(),
         403,
@@ -1164,4 +1169,101 @@ async fn an_old_hash_is_upgraded_at_sign_in() {
             .status(),
         200
     );
+}
+
+#[tokio::test]
+async fn the_portal_refreshes_its_access_token_silently() {
+    let app = TestApp::spawn().await;
+    let tokens = verified_user(&app, "cible@startup.fr", "Cible", "startup_founder").await;
+    // Only the refresh cookie: the access cookie has expired and the browser dropped it.
+    let cookie = format!("quai_refresh={}", tokens["refresh_token"].as_str().unwrap());
+    let res = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let set: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let access = set
+        .iter()
+        .find(|c| c.starts_with("quai_access="))
+        .expect("a new access cookie");
+    let refresh = set
+        .iter()
+        .find(|c| c.starts_with("quai_refresh="))
+        .expect("a rotated refresh cookie");
+    for c in [access, refresh] {
+        assert!(
+            c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/"),
+            "{c}"
+        );
+        assert!(!c.contains("Secure"), "plain http on 127.0.0.1: {c}");
+    }
+    assert!(
+        !refresh.contains(tokens["refresh_token"].as_str().unwrap()),
+        "rotated"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["email"], "cible@startup.fr");
+    // The old refresh cookie, replayed later, is refused and its cookies cleared.
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(60);
+    diesel::update(
+        quai::db::schema::refresh_tokens::table
+            .filter(quai::db::schema::refresh_tokens::used_at.is_not_null()),
+    )
+    .set(quai::db::schema::refresh_tokens::used_at.eq(Some(past)))
+    .execute(&mut app.connect())
+    .unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let cleared: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        cleared.iter().any(|c| c.starts_with("quai_refresh=;")
+            || c.starts_with("quai_refresh=\"\"")
+            || c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+}
+
+#[tokio::test]
+async fn verification_links_expire() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        signup(&app, "tardif@startup.fr", "Tardif", "mentor")
+            .await
+            .status(),
+        202
+    );
+    let (_, text) = email_to(&app, "tardif@startup.fr", 1).await;
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1);
+    diesel::update(quai::db::schema::email_tokens::table)
+        .set(quai::db::schema::email_tokens::expires_at.eq(past))
+        .execute(&mut app.connect())
+        .unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/verify-email"))
+        .json(&json!({ "token": token_in(&text) }))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 422, "validation_failed").await;
 }

@@ -256,3 +256,51 @@ mod raw_http {
         out
     }
 }
+
+#[test]
+fn create_admin_reads_the_password_from_stdin_and_promotes_existing_accounts() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(dir.path());
+    let url = db.url();
+    let env = [("QUAI_DATABASE_URL", url.as_str())];
+    let admin = |input: &str| {
+        let mut child = quai(
+            dir.path(),
+            &["create-admin", "--email", "Admin@Amiens-Cluster.fr"],
+            &env,
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = admin("motdepasse\n");
+    assert_one_clear_line(&weak, "password refused");
+    let out = admin("une phrase de passe pour l’admin\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "created admin Admin@Amiens-Cluster.fr"
+    );
+    let out = admin("");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is now an admin"));
+    let mut conn = quai::db::establish(&url).unwrap();
+    let user = quai::auth::model::by_email(&mut conn, "admin@amiens-cluster.fr")
+        .unwrap()
+        .expect("the admin");
+    assert_eq!(
+        quai::auth::model::roles_of(&mut conn, user.id).unwrap(),
+        [quai::auth::Role::Admin]
+    );
+    assert!(user.password_hash.starts_with("$argon2id$"));
+}
