@@ -6,8 +6,6 @@
 //! (never a password) and status 422. Links from emails open a page with a button: nothing
 //! happens on GET, since mail scanners follow links.
 
-use std::collections::BTreeMap;
-
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -75,7 +73,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct FormState {
     /// Makes field ids unique when a page holds several forms.
     prefix: &'static str,
-    fields: BTreeMap<String, Vec<String>>,
+    /// Field → messages, in the order of the form.
+    fields: Vec<(String, Vec<String>)>,
     /// An error about the whole form (wrong password at sign-in, a used link…).
     pub general: Option<String>,
 }
@@ -84,14 +83,20 @@ impl FormState {
     pub fn new(prefix: &'static str) -> Self {
         Self {
             prefix,
-            fields: BTreeMap::new(),
+            fields: Vec::new(),
             general: None,
         }
     }
 
-    /// The service's field errors, in the visitor's language. Errors about the link itself
-    /// (`token`) concern no field: they become the general error.
-    pub fn with_errors(prefix: &'static str, t: Translator, errors: &FieldErrors) -> Self {
+    /// The service's field errors, in the visitor's language and in the order of the form's
+    /// `fields`. Errors about the link itself (`token`) concern no field: they become the
+    /// general error.
+    pub fn with_errors(
+        prefix: &'static str,
+        t: Translator,
+        errors: &FieldErrors,
+        fields: &[&str],
+    ) -> Self {
         let mut state = Self::new(prefix);
         for (field, messages) in errors {
             let translated: Vec<String> = messages
@@ -101,9 +106,12 @@ impl FormState {
             if field == "token" {
                 state.general = translated.into_iter().next();
             } else {
-                state.fields.insert(field.clone(), translated);
+                state.fields.push((field.clone(), translated));
             }
         }
+        state
+            .fields
+            .sort_by_key(|(field, _)| fields.iter().position(|f| f == field).unwrap_or(usize::MAX));
         state
     }
 
@@ -125,13 +133,14 @@ impl FormState {
     }
 
     pub fn invalid(&self, field: &str) -> bool {
-        self.fields.contains_key(field)
+        self.fields.iter().any(|(f, _)| f == field)
     }
 
     pub fn messages(&self, field: &str) -> &[String] {
         self.fields
-            .get(field)
-            .map(Vec::as_slice)
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, messages)| messages.as_slice())
             .unwrap_or_default()
     }
 
@@ -382,7 +391,12 @@ async fn signup(
             render(StatusCode::OK, &page)
         }
         Err(AppError::Validation(errors)) => {
-            let state = FormState::with_errors("", lang.t(), &errors);
+            let state = FormState::with_errors(
+                "",
+                lang.t(),
+                &errors,
+                &["email", "display_name", "password", "kind"],
+            );
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &SignupPage::new(&req, lang, state, &form),
@@ -471,6 +485,7 @@ async fn login(
         email: form.email.clone(),
         password: form.password,
     };
+    let mut retry_after = None;
     let (status, message) = match service::login(&ctx(&req, &state, &auth), input).await {
         Ok(issued) => {
             let mut res = HttpResponse::SeeOther();
@@ -494,6 +509,7 @@ async fn login(
             t.get("accounts.login.deactivated").to_owned(),
         ),
         Err(AppError::TooManyRequests(seconds)) => {
+            retry_after = Some(seconds);
             let minutes = seconds.div_ceil(60).max(1);
             (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -510,7 +526,12 @@ async fn login(
         form.email,
         Some(&form.suivant),
     );
-    render(status, &page)
+    let mut res = render(status, &page)?;
+    if let Some(seconds) = retry_after {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    Ok(res)
 }
 
 async fn logout(
@@ -691,7 +712,7 @@ async fn forgot(
             ),
         ),
         Err(AppError::Validation(errors)) => {
-            let state = FormState::with_errors("", lang.t(), &errors);
+            let state = FormState::with_errors("", lang.t(), &errors, &["email"]);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ForgotPage::new(&req, lang, state, form.email, false),
@@ -787,7 +808,7 @@ async fn reset(
             &ResetPage::new(&req, lang, FormState::new(""), "invalid", String::new()),
         ),
         Err(AppError::Validation(errors)) => {
-            let state = FormState::with_errors("", lang.t(), &errors);
+            let state = FormState::with_errors("", lang.t(), &errors, &["password"]);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ResetPage::new(&req, lang, state, "form", token),
@@ -801,15 +822,57 @@ async fn reset(
 // The account page
 // ---------------------------------------------------------------------------------------------
 
-/// Confirmations after a change (`/compte?ok=…`).
-const FLASH: [(&str, &str); 6] = [
-    ("profil", "accounts.flash.profile"),
-    ("mot-de-passe", "accounts.flash.password"),
-    ("email", "accounts.flash.email"),
-    ("verification", "accounts.flash.verification"),
-    ("session", "accounts.flash.session"),
-    ("sessions", "accounts.flash.sessions"),
+/// A confirmation after a change (`/compte?ok=…`), shown in the section of the page that
+/// changed (the redirect's `#fragment` brings the reader back there).
+#[derive(Clone, Copy)]
+pub struct Flash {
+    code: &'static str,
+    section: &'static str,
+    key: &'static str,
+}
+
+const FLASH: [Flash; 6] = [
+    Flash {
+        code: "profil",
+        section: "profil",
+        key: "accounts.flash.profile",
+    },
+    Flash {
+        code: "mot-de-passe",
+        section: "mot-de-passe",
+        key: "accounts.flash.password",
+    },
+    Flash {
+        code: "email",
+        section: "adresse",
+        key: "accounts.flash.email",
+    },
+    Flash {
+        code: "verification",
+        section: "haut",
+        key: "accounts.flash.verification",
+    },
+    Flash {
+        code: "session",
+        section: "sessions",
+        key: "accounts.flash.session",
+    },
+    Flash {
+        code: "sessions",
+        section: "sessions",
+        key: "accounts.flash.sessions",
+    },
 ];
+
+/// Where a change sends the reader back: `/compte?ok=profil#profil`.
+fn back_to_account(code: &str) -> HttpResponse {
+    match FLASH.iter().find(|f| f.code == code) {
+        Some(f) if f.section != "haut" => {
+            see_other(&format!("/compte?ok={}#{}", f.code, f.section))
+        }
+        _ => see_other(&format!("/compte?ok={code}")),
+    }
+}
 
 /// The forms of the account page, with what a refused one held.
 struct AccountForms {
@@ -850,7 +913,7 @@ pub struct SessionView {
 struct AccountPage {
     layout: Layout,
     t: Translator,
-    flash: Option<&'static str>,
+    flash: Option<Flash>,
     display_name: String,
     email: String,
     verified: bool,
@@ -896,13 +959,20 @@ fn device(agent: &str, t: Translator) -> String {
     }
 }
 
+impl AccountPage {
+    /// The confirmation to show in `section`, if any.
+    fn flash_for(&self, section: &str) -> Option<&'static str> {
+        self.flash.filter(|f| f.section == section).map(|f| f.key)
+    }
+}
+
 /// Renders the account page; `forms` carries a refused form, `flash` a confirmation.
 async fn account_page(
     req: &HttpRequest,
     lang: Lang,
     state: &AppState,
     me: &CurrentUser,
-    flash: Option<&'static str>,
+    flash: Option<Flash>,
     forms: AccountForms,
     status: StatusCode,
 ) -> Page {
@@ -965,8 +1035,8 @@ async fn account(
     let flash = query
         .ok
         .as_deref()
-        .and_then(|ok| FLASH.iter().find(|(code, _)| *code == ok))
-        .map(|(_, key)| *key);
+        .and_then(|ok| FLASH.iter().find(|f| f.code == ok))
+        .copied();
     account_page(
         &req,
         lang,
@@ -1004,7 +1074,7 @@ async fn update_profile(
     };
     match service::update_profile(&ctx(&req, &state, &auth), &me, input).await {
         Ok(()) => {
-            let mut res = see_other("/compte?ok=profil");
+            let mut res = back_to_account("profil");
             // The language chosen for emails is the site's language too.
             if let Some(chosen) = chosen {
                 res.add_cookie(&lang_cookie(chosen, auth.secure_cookies))
@@ -1014,7 +1084,12 @@ async fn update_profile(
         }
         Err(AppError::Validation(errors)) => {
             let forms = AccountForms {
-                profile: FormState::with_errors("profil", lang.t(), &errors),
+                profile: FormState::with_errors(
+                    "profil",
+                    lang.t(),
+                    &errors,
+                    &["display_name", "lang"],
+                ),
                 display_name: Some(form.display_name),
                 lang: Some(form.lang),
                 ..AccountForms::default()
@@ -1060,10 +1135,15 @@ async fn change_password(
     )
     .await
     {
-        Ok(()) => Ok(see_other("/compte?ok=mot-de-passe")),
+        Ok(()) => Ok(back_to_account("mot-de-passe")),
         Err(AppError::Validation(errors)) => {
             let forms = AccountForms {
-                password: FormState::with_errors("mdp", lang.t(), &errors),
+                password: FormState::with_errors(
+                    "mdp",
+                    lang.t(),
+                    &errors,
+                    &["current_password", "new_password"],
+                ),
                 ..AccountForms::default()
             };
             account_page(
@@ -1107,10 +1187,15 @@ async fn change_email(
     )
     .await
     {
-        Ok(()) => Ok(see_other("/compte?ok=email")),
+        Ok(()) => Ok(back_to_account("email")),
         Err(AppError::Validation(errors)) => {
             let forms = AccountForms {
-                email: FormState::with_errors("adresse", lang.t(), &errors),
+                email: FormState::with_errors(
+                    "adresse",
+                    lang.t(),
+                    &errors,
+                    &["new_email", "current_password"],
+                ),
                 new_email: form.new_email,
                 ..AccountForms::default()
             };
@@ -1141,7 +1226,7 @@ async fn resend_verification(
     };
     match service::resend_verification(&ctx(&req, &state, &auth), &me).await {
         // Already verified (in another tab): the page says so by itself.
-        Ok(()) | Err(AppError::Conflict(_)) => Ok(see_other("/compte?ok=verification")),
+        Ok(()) | Err(AppError::Conflict(_)) => Ok(back_to_account("verification")),
         Err(e) => Err(e),
     }
 }
@@ -1157,7 +1242,7 @@ async fn revoke_session(
         return Ok(sign_in_first("/compte"));
     };
     service::revoke_session(&state.db, &me, id.into_inner(), client_ip(&req)).await?;
-    Ok(see_other("/compte?ok=session#sessions"))
+    Ok(back_to_account("session"))
 }
 
 async fn revoke_other_sessions(
@@ -1170,7 +1255,7 @@ async fn revoke_other_sessions(
         return Ok(sign_in_first("/compte"));
     };
     service::revoke_other_sessions(&state.db, &me, client_ip(&req)).await?;
-    Ok(see_other("/compte?ok=sessions#sessions"))
+    Ok(back_to_account("sessions"))
 }
 
 #[derive(Default, Deserialize)]
@@ -1201,7 +1286,12 @@ async fn delete_account(
         }
         Err(AppError::Validation(errors)) => {
             let forms = AccountForms {
-                delete: FormState::with_errors("suppression", lang.t(), &errors),
+                delete: FormState::with_errors(
+                    "suppression",
+                    lang.t(),
+                    &errors,
+                    &["current_password"],
+                ),
                 ..AccountForms::default()
             };
             account_page(
@@ -1286,19 +1376,44 @@ mod tests {
             "token".into(),
             vec!["this link is invalid, used or expired".into()],
         );
-        let form = FormState::with_errors("mdp", Lang::Fr.t(), &errors);
+        errors.insert(
+            "current_password".into(),
+            vec!["this is not your current password".into()],
+        );
+        let form = FormState::with_errors(
+            "mdp",
+            Lang::Fr.t(),
+            &errors,
+            &["new_password", "current_password"],
+        );
         assert_eq!(form.id("new_password"), "mdp-new-password");
         assert_eq!(
             form.describedby("new_password", true),
             "mdp-new-password-hint mdp-new-password-error"
         );
-        assert_eq!(form.describedby("current_password", false), "");
+        assert_eq!(
+            form.describedby("current_password", false),
+            "mdp-current-password-error"
+        );
+        assert_eq!(
+            form.describedby("display_name", true),
+            "mdp-display-name-hint"
+        );
         assert!(
             form.general.as_deref().is_some_and(|g| g.contains("lien")),
             "{:?}",
             form.general
         );
-        assert_eq!(form.summary().len(), 1);
+        let anchors: Vec<String> = form
+            .summary()
+            .into_iter()
+            .map(|(anchor, _)| anchor)
+            .collect();
+        assert_eq!(
+            anchors,
+            ["mdp-new-password", "mdp-current-password"],
+            "in the order of the form"
+        );
     }
 
     #[test]

@@ -73,6 +73,11 @@ impl Layout {
         }
     }
 
+    /// Whether an admin is signed in (the header holds one more link).
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_admin)
+    }
+
     /// Whether the page is in `section` (`/compte`, `/admin`): the header marks its link.
     pub fn within(&self, section: &str) -> bool {
         self.path == section || self.path.starts_with(&format!("{section}/"))

@@ -711,16 +711,23 @@ async fn account_changes_come_back_to_the_page_with_a_confirmation() {
         .await;
     assert_eq!(
         (answer.status, answer.location.as_str()),
-        (303, "/compte?ok=profil")
+        (303, "/compte?ok=profil#profil")
     );
     assert!(
         answer.cookies.iter().any(|c| c.starts_with("quai_lang=en")),
         "the site follows the chosen language"
     );
-    let page = text(&v.page("/compte?ok=profil").await);
+    let html = v.page("/compte?ok=profil").await;
+    let page = text(&html);
     assert!(
         page.contains("Your profile is saved.") && page.contains("Signed in as Inès Moreau"),
         "{page}"
+    );
+    let profile =
+        &html[html.find("id=\"profil\"").unwrap()..html.find("id=\"mot-de-passe\"").unwrap()];
+    assert!(
+        profile.contains("data-testid=\"flash\""),
+        "the confirmation sits in the section that changed"
     );
 
     // A refused profile: the page again, the message beside the name, status 422.
@@ -804,7 +811,7 @@ async fn account_changes_come_back_to_the_page_with_a_confirmation() {
         .await;
     assert_eq!(
         (answer.status, answer.location.as_str()),
-        (303, "/compte?ok=mot-de-passe")
+        (303, "/compte?ok=mot-de-passe#mot-de-passe")
     );
 
     // Sign out: back home, signed out.
@@ -1135,4 +1142,46 @@ async fn only_admins_see_the_users_and_they_can_deactivate_one() {
         .status,
         403
     );
+}
+
+#[tokio::test]
+async fn too_many_sign_in_attempts_say_when_to_come_back() {
+    let app = TestApp::spawn_with(|s| s.login_per_minute = 2).await;
+    let v = Visitor::new(&app);
+    let attempt = || async {
+        let token = csrf(&v.page("/connexion").await);
+        v.client
+            .post(app.url("/connexion"))
+            .header("origin", &app.address)
+            .form(&[
+                ("email", "nobody@amiens.fr"),
+                ("password", "rien du tout ici"),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap()
+    };
+    // Two attempts a minute: the third is refused (the fifth, if a minute began in between).
+    let mut statuses = Vec::new();
+    let res = loop {
+        let res = attempt().await;
+        statuses.push(res.status().as_u16());
+        if res.status() != 401 || statuses.len() == 5 {
+            break res;
+        }
+    };
+    assert_eq!(res.status(), 429, "{statuses:?}");
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let page = text(&res.text().await.unwrap());
+    assert!(
+        page.contains("Trop de tentatives de connexion. Réessayez dans 1 min"),
+        "{page}"
+    );
+    assert!(page.contains("Adresse email"), "the form is still there");
 }

@@ -89,6 +89,46 @@ async fn assert_fits(c: &Client, what: &str) {
     );
 }
 
+/// A Chrome DevTools command, through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
+        (reqwest::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Headless Chromium keeps windows at least 500 px wide: a phone's screen is emulated instead.
+async fn phone_screen(c: &Client, width: u32, height: u32) {
+    let params = serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true });
+    c.issue_cmd(Cdp(
+        serde_json::json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params }),
+    ))
+    .await
+    .expect("Chromium emulates a phone screen");
+}
+
+/// The width pages are laid out for.
+async fn layout_width(c: &Client) -> u64 {
+    c.execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
 async fn scroll_to(c: &Client, id: &str) {
     c.execute(
         "document.getElementById(arguments[0]).scrollIntoView();",
@@ -106,10 +146,14 @@ async fn sign_up_confirm_sign_in_and_out_at_desktop_and_phone_width() {
             return;
         };
         let c = &b.client;
+        if name == "phone" {
+            phone_screen(c, width, height).await;
+        }
         let email = format!("lea.{name}@startup-amiens.fr");
 
         // Signed out, the header offers to sign in.
         c.goto(&app.url("/")).await.unwrap();
+        assert_eq!(layout_width(c).await, u64::from(width));
         assert_eq!(
             text_of(c, "[data-testid=sign-in-link]").await,
             "Connexion / Inscription"
@@ -279,9 +323,13 @@ async fn the_users_list_at_desktop_and_phone_width() {
             return;
         };
         let c = &b.client;
+        if name == "phone" {
+            phone_screen(c, width, height).await;
+        }
         c.goto(&app.url("/connexion?suivant=%2Fadmin"))
             .await
             .unwrap();
+        assert_eq!(layout_width(c).await, u64::from(width));
         fill(c, "#email", "equipe@amiens-cluster.fr").await;
         fill(c, "#password", PASSWORD).await;
         click(c, "[data-testid=login-form] button[type=submit]").await;

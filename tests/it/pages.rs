@@ -155,3 +155,27 @@ async fn robots_and_sitemap_make_public_pages_crawlable() {
         "{xml}"
     );
 }
+
+#[tokio::test]
+async fn no_page_has_inline_styles_or_scripts() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/",
+        "/evenements",
+        "/nulle-part",
+        "/inscription",
+        "/connexion",
+        "/mot-de-passe-oublie",
+    ] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(!html.contains("style="), "{path} has an inline style");
+        assert!(!html.contains("<style"), "{path} has a style element");
+        for script in html.split("<script").skip(1) {
+            let tag = &script[..script.find('>').unwrap()];
+            assert!(
+                tag.contains("src=\"/static/"),
+                "{path} has an inline script: {tag}"
+            );
+        }
+    }
+}
