@@ -273,10 +273,11 @@ pub fn list_users(
             .into_boxed();
         if let Some(s) = search {
             let pattern = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
+            // lower() on both sides: LIKE is case-sensitive on PostgreSQL, not on SQLite.
             q = q.filter(
                 users::email
                     .like(pattern.clone())
-                    .or(users::display_name.like(pattern)),
+                    .or(lower(users::display_name).like(pattern)),
             );
         }
         q
@@ -290,6 +291,8 @@ pub fn list_users(
     let total = filtered().count().get_result(conn)?;
     Ok((items, total))
 }
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 // Sessions and refresh tokens.
 

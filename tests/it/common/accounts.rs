@@ -20,18 +20,22 @@ pub fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
                 .collect()
         })
         .unwrap_or_default();
-    files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-    files
+    // In the order the emails were queued: the job id is in the Message-ID (`<quai.<job>.…>`);
+    // several jobs run at once, so the files' times do not tell.
+    let mut mails: Vec<(i64, (String, String, String))> = files
         .iter()
         .filter_map(|p| {
             let raw = std::fs::read(p).ok()?;
             let msg = MessageParser::default().parse(&raw)?;
+            let job: i64 = msg.message_id()?.split('.').nth(1)?.parse().ok()?;
             let to = msg.to()?.first()?.address()?.to_owned();
             let subject = msg.subject().unwrap_or("").to_owned();
             let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
-            Some((to, subject, text))
+            Some((job, (to, subject, text)))
         })
-        .collect()
+        .collect();
+    mails.sort_by_key(|(job, _)| *job);
+    mails.into_iter().map(|(_, mail)| mail).collect()
 }
 
 /// Waits for the `n`-th email to `to` and returns its text.
