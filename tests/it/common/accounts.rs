@@ -12,7 +12,7 @@ pub const PASSWORD: &str = "hortillonnages et cathédrale 2026";
 /// The text of every email in the file outbox, oldest first: (to, subject, text body).
 pub fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
     let dir = app.data_dir().join("outbox");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
+    let files: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| {
             d.filter_map(Result::ok)
                 .map(|e| e.path())
