@@ -4,6 +4,7 @@
 //! pass, unless `QUAI_REQUIRE_BROWSER=1` (set by CI), where a missing driver fails the test.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -41,7 +42,9 @@ pub async fn start(width: u32, height: u32) -> Option<Browser> {
         .local_addr()
         .unwrap()
         .port();
+    // Its own process group, so that the browsers it starts go away with it, even after a panic.
     let driver = Command::new(driver_path)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -102,15 +105,19 @@ impl Browser {
         }
     }
 
-    pub async fn close(mut self) {
+    /// Ends the WebDriver session; dropping `self` then stops the driver and its browsers.
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The whole group: chromedriver and the Chromium processes it started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
