@@ -3,7 +3,6 @@
 //! happen in one transaction.
 
 use chrono::{Duration, NaiveDateTime, Utc};
-use diesel::Connection;
 use lettre::message::Mailbox;
 use serde::Deserialize;
 use serde_json::json;
@@ -15,7 +14,7 @@ use crate::auth::session::{self, Issued};
 use crate::auth::tokens;
 use crate::auth::{AuthState, CurrentUser, password};
 use crate::config::Settings;
-use crate::db::{self, DbConnection, Pool};
+use crate::db::{self, DbConnection, Pool, dialect};
 use crate::error::{AppError, FieldErrors};
 use crate::jobs::EnqueueOptions;
 use crate::mail;
@@ -40,6 +39,9 @@ fn now() -> NaiveDateTime {
 /// A normalised email address: trimmed, lower case, valid.
 pub fn parse_email(field: &str, raw: &str) -> Result<String, AppError> {
     let email = raw.trim().to_lowercase();
+    if email.chars().any(char::is_control) {
+        return Err(AppError::validation(field, "not a valid email address"));
+    }
     if email.len() > 254 {
         return Err(AppError::validation(
             field,
@@ -120,7 +122,8 @@ enum Link {
 impl Link {
     fn purpose(self) -> &'static str {
         match self {
-            Link::Verify | Link::ChangeEmail => model::VERIFY_EMAIL,
+            Link::Verify => model::VERIFY_EMAIL,
+            Link::ChangeEmail => model::CHANGE_EMAIL,
             Link::Reset | Link::Existing => model::RESET_PASSWORD,
         }
     }
@@ -194,7 +197,8 @@ fn send_link(
     Ok(())
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+// No `Debug`: it holds a password.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupInput {
     pub email: String,
@@ -216,6 +220,12 @@ struct ValidSignup {
 
 fn check_name(errors: &mut FieldErrors, name: &str) -> String {
     let name = name.trim().to_owned();
+    if name.chars().any(char::is_control) {
+        errors
+            .entry("display_name".into())
+            .or_default()
+            .push("must not contain control characters".into());
+    }
     if name.is_empty() || name.chars().count() > 80 {
         errors
             .entry("display_name".into())
@@ -265,13 +275,14 @@ impl TryFrom<SignupInput> for ValidSignup {
 /// address was free or not (the owner of a taken address gets an email instead).
 pub async fn signup(ctx: &Ctx<'_>, input: SignupInput) -> Result<(), AppError> {
     let valid = ValidSignup::try_from(input)?;
+    // The limit first: refused requests must not cost a hash.
+    let limit = IpLimit::new(ctx, signup_limit(ctx.settings));
+    db::run(ctx.db, move |conn| limit.check(conn)).await?;
     let hash = ctx.auth.hasher.hash(valid.password.clone()).await?;
     let settings = ctx.settings.clone();
     let ip = ctx.ip.clone();
-    let limit = IpLimit::new(ctx, signup_limit(ctx.settings));
     db::run(ctx.db, move |conn| {
-        limit.check(conn)?;
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = now();
             if let Some(existing) = model::by_email(conn, &valid.email)? {
                 if existing.can_sign_in() {
@@ -309,26 +320,22 @@ pub async fn signup(ctx: &Ctx<'_>, input: SignupInput) -> Result<(), AppError> {
     .await
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+// No `Debug`: it holds a password.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginInput {
     pub email: String,
     pub password: String,
 }
 
-/// Signs in. Unknown address or wrong password: the same 401, after the same work (a dummy
-/// hash). An account with 100 failures this hour is refused before any hash; after 5, each
-/// attempt waits longer.
-pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError> {
-    let email = input.email.trim().to_lowercase();
-    let limit = IpLimit::new(ctx, login_limit(ctx.settings));
-    let lookup = email.clone();
-    let user: Option<User> = db::run(ctx.db, move |conn| {
-        limit.check(conn)?;
-        let Some(user) = model::by_email(conn, &lookup)? else {
-            return Ok(None);
-        };
+/// Reserves one attempt for the address before any hash: refuses (429) when it had 100
+/// failures this hour or must still wait after 5; otherwise records the attempt as a failure,
+/// which a success then clears. Serialised per address, so parallel requests cannot slip past.
+/// Unknown addresses are counted exactly like known ones.
+fn reserve_attempt(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
+    dialect::write_transaction(conn, |conn| {
+        dialect::lock_key(conn, key)?;
         let now = now();
-        let (failures, last) = model::failures_since(conn, user.id, now - Duration::hours(1))?;
+        let (failures, last) = model::failures_since(conn, key, now - Duration::hours(1))?;
         if failures >= rate::MAX_FAILURES_PER_HOUR {
             return Err(AppError::TooManyRequests(3600));
         }
@@ -339,7 +346,28 @@ pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError>
                 return Err(AppError::TooManyRequests((wait_ms as u64).div_ceil(1000)));
             }
         }
-        Ok(Some(user))
+        model::record_failure(conn, key, now)?;
+        Ok(())
+    })
+}
+
+/// Signs in. Unknown address or wrong password: the same 401, after the same work (a dummy
+/// hash, the same statements). An address with 100 failures this hour is refused before any
+/// hash; after 5, each attempt waits longer.
+pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError> {
+    let email = input.email.trim().to_lowercase();
+    let key = model::email_key(&email);
+    let limit = IpLimit::new(ctx, login_limit(ctx.settings));
+    let lookup = email.clone();
+    let reserve_key = key.clone();
+    let user: Option<User> = db::run(ctx.db, move |conn| {
+        limit.check(conn)?;
+        reserve_attempt(conn, &reserve_key)?;
+        // An address with control characters cannot exist (and PostgreSQL refuses NUL).
+        if lookup.chars().any(char::is_control) {
+            return Ok(None);
+        }
+        Ok(model::by_email(conn, &lookup)?)
     })
     .await?;
     let verified = ctx
@@ -353,25 +381,19 @@ pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError>
     let keys = ctx.auth.keys.clone();
     let (ip, agent) = (ctx.ip.clone(), ctx.user_agent.clone());
     db::run(ctx.db, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = now();
-            let invalid = || AppError::Unauthorized("Wrong email or password.".into());
-            let Some(user) = user else {
-                return Err(invalid());
+            let target = user.as_ref().map(|u| u.id);
+            let user = match (user, &verified) {
+                (Some(user), password::Verified::Yes | password::Verified::YesRehashed(_)) => user,
+                _ => {
+                    // The reserved attempt stays as the failure.
+                    model::audit(conn, "login_failed", None, target, &ip, json!({}), now)?;
+                    return Ok(Err(AppError::Unauthorized(
+                        "Wrong email or password.".into(),
+                    )));
+                }
             };
-            if verified == password::Verified::No {
-                model::record_failure(conn, user.id, now)?;
-                model::audit(
-                    conn,
-                    "login_failed",
-                    None,
-                    Some(user.id),
-                    &ip,
-                    json!({}),
-                    now,
-                )?;
-                return Ok(Err(invalid()));
-            }
             if !user.can_sign_in() {
                 return Ok(Err(AppError::Forbidden(
                     "This account is deactivated.".into(),
@@ -380,7 +402,7 @@ pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError>
             if let password::Verified::YesRehashed(new_hash) = &verified {
                 model::set_password(conn, user.id, new_hash, now)?;
             }
-            model::clear_failures(conn, user.id)?;
+            model::clear_failures(conn, &key)?;
             model::audit(
                 conn,
                 "login",
@@ -396,11 +418,58 @@ pub async fn login(ctx: &Ctx<'_>, input: LoginInput) -> Result<Issued, AppError>
     .await?
 }
 
+/// Checks the current password of a signed-in person before a sensitive change, under the
+/// same failure counting as sign-in (a stolen session cannot guess at full speed).
+async fn check_current_password(
+    ctx: &Ctx<'_>,
+    user: &User,
+    password: String,
+) -> Result<(), AppError> {
+    let key = model::email_key(&user.email);
+    let reserve_key = key.clone();
+    db::run(ctx.db, move |conn| reserve_attempt(conn, &reserve_key)).await?;
+    let ok = ctx
+        .auth
+        .hasher
+        .verify(password, Some(user.password_hash.clone()))
+        .await?
+        != password::Verified::No;
+    let (user_id, ip) = (user.id, ctx.ip.clone());
+    db::run(ctx.db, move |conn| {
+        let now = now();
+        if ok {
+            model::clear_failures(conn, &key)?;
+        } else {
+            model::audit(
+                conn,
+                "current_password_failed",
+                Some(user_id),
+                Some(user_id),
+                &ip,
+                json!({}),
+                now,
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "current_password",
+            "this is not your current password",
+        ))
+    }
+}
+
 /// Rotates a refresh token (API clients).
 pub async fn refresh(ctx: &Ctx<'_>, token: String) -> Result<Issued, AppError> {
     let (keys, ip) = (ctx.auth.keys.clone(), ctx.ip.clone());
     let outcome = db::run(ctx.db, move |conn| {
-        conn.transaction(|conn| session::refresh(conn, &keys, &token, &ip, now()))
+        dialect::write_transaction(conn, |conn| {
+            session::refresh(conn, &keys, &token, &ip, now())
+        })
     })
     .await?;
     match outcome {
@@ -419,18 +488,20 @@ pub async fn logout(
     ip: String,
 ) -> Result<(), AppError> {
     db::run(pool, move |conn| {
-        let now = now();
-        model::revoke_session(conn, user_id, session_id, now)?;
-        model::audit(
-            conn,
-            "logout",
-            Some(user_id),
-            Some(user_id),
-            &ip,
-            json!({ "session": session_id }),
-            now,
-        )?;
-        Ok(())
+        dialect::write_transaction(conn, |conn| {
+            let now = now();
+            model::revoke_session(conn, user_id, session_id, now)?;
+            model::audit(
+                conn,
+                "logout",
+                Some(user_id),
+                Some(user_id),
+                &ip,
+                json!({ "session": session_id }),
+                now,
+            )?;
+            Ok(())
+        })
     })
     .await
 }
@@ -438,23 +509,25 @@ pub async fn logout(
 /// Ends the session a refresh token belongs to (API clients without an access token).
 pub async fn logout_with_refresh(pool: &Pool, token: String, ip: String) -> Result<(), AppError> {
     db::run(pool, move |conn| {
-        let Some(found) = model::refresh_by_hash(conn, &tokens::hash_token(&token))? else {
-            return Ok(());
-        };
-        if let Some(s) = model::session(conn, found.session_id)? {
-            let now = now();
-            model::revoke_session(conn, s.user_id, s.id, now)?;
-            model::audit(
-                conn,
-                "logout",
-                Some(s.user_id),
-                Some(s.user_id),
-                &ip,
-                json!({ "session": s.id }),
-                now,
-            )?;
-        }
-        Ok(())
+        dialect::write_transaction(conn, |conn| {
+            let Some(found) = model::refresh_by_hash(conn, &tokens::hash_token(&token))? else {
+                return Ok(());
+            };
+            if let Some(s) = model::session(conn, found.session_id)? {
+                let now = now();
+                model::revoke_session(conn, s.user_id, s.id, now)?;
+                model::audit(
+                    conn,
+                    "logout",
+                    Some(s.user_id),
+                    Some(s.user_id),
+                    &ip,
+                    json!({ "session": s.id }),
+                    now,
+                )?;
+            }
+            Ok(())
+        })
     })
     .await
 }
@@ -462,28 +535,40 @@ pub async fn logout_with_refresh(pool: &Pool, token: String, ip: String) -> Resu
 /// Uses a verification link: confirms the address (or, for a change, switches to it).
 pub async fn verify_email(pool: &Pool, token: String, ip: String) -> Result<(), AppError> {
     db::run(pool, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = now();
             let invalid = || AppError::validation("token", "this link is invalid, used or expired");
-            let found = model::email_token(conn, model::VERIFY_EMAIL, &tokens::hash_token(&token))?
-                .ok_or_else(invalid)?;
+            let hash = tokens::hash_token(&token);
+            let (found, change) = match model::email_token(conn, model::VERIFY_EMAIL, &hash)? {
+                Some(found) => (found, false),
+                None => (
+                    model::email_token(conn, model::CHANGE_EMAIL, &hash)?.ok_or_else(invalid)?,
+                    true,
+                ),
+            };
             if found.expires_at < now || model::use_email_token(conn, found.id, now)? != 1 {
                 return Err(invalid());
             }
             let user = model::by_id(conn, found.user_id)?;
-            if !user.can_sign_in() {
+            // A verification link is for the address it was sent to, and only while the account
+            // still uses it; a change link is for the new address.
+            if !user.can_sign_in() || (!change && found.email != user.email) {
                 return Err(invalid());
             }
-            if found.email != user.email && model::by_email(conn, &found.email)?.is_some() {
+            if change && model::by_email(conn, &found.email)?.is_some() {
                 return Err(AppError::Conflict(
                     "That address now belongs to another account.".into(),
                 ));
             }
             model::mark_verified(conn, user.id, &found.email, now)?;
-            let action = if found.email == user.email {
-                "email_verified"
-            } else {
+            if change {
+                // Links sent to the old address must not outlive it.
+                model::expire_email_tokens(conn, user.id, now)?;
+            }
+            let action = if change {
                 "email_changed"
+            } else {
+                "email_verified"
             };
             model::audit(
                 conn,
@@ -508,7 +593,7 @@ pub async fn request_password_reset(ctx: &Ctx<'_>, email: &str) -> Result<(), Ap
     let limit = IpLimit::new(ctx, email_limit(ctx.settings));
     db::run(ctx.db, move |conn| {
         limit.check(conn)?;
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             if let Some(user) = model::by_email(conn, &email)?
                 && user.can_sign_in()
             {
@@ -544,18 +629,21 @@ pub async fn confirm_password_reset(
     let settings = ctx.settings.clone();
     let ip = ctx.ip.clone();
     db::run(ctx.db, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = now();
             if model::use_email_token(conn, found.id, now)? != 1 {
                 return Err(invalid());
             }
             let user = model::by_id(conn, found.user_id)?;
-            if !user.can_sign_in() {
+            // Only while the account still uses the address the link was sent to.
+            if !user.can_sign_in() || user.email != found.email {
                 return Err(invalid());
             }
             model::set_password(conn, user.id, &hash, now)?;
             model::revoke_sessions(conn, user.id, None, now)?;
-            model::clear_failures(conn, user.id)?;
+            // Every other emailed link (resets, email changes) dies with the old password.
+            model::expire_email_tokens(conn, user.id, now)?;
+            model::clear_failures(conn, &model::email_key(&user.email))?;
             // Whoever holds the link controls the mailbox: the address is verified too.
             if user.email_verified_at.is_none() && user.email == found.email {
                 model::mark_verified(conn, user.id, &user.email, now)?;
@@ -606,27 +694,17 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let user_id = me.user_id;
     let user = db::run(ctx.db, move |conn| Ok(model::by_id(conn, user_id)?)).await?;
-    if ctx
-        .auth
-        .hasher
-        .verify(current, Some(user.password_hash.clone()))
-        .await?
-        == password::Verified::No
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "this is not your current password",
-        ));
-    }
+    check_current_password(ctx, &user, current).await?;
     password::check_policy(&new_password, &[&user.email, &user.display_name])
         .map_err(|m| AppError::validation("new_password", m))?;
     let hash = ctx.auth.hasher.hash(new_password).await?;
     let (settings, ip, keep) = (ctx.settings.clone(), ctx.ip.clone(), me.session_id);
     db::run(ctx.db, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = now();
             model::set_password(conn, user.id, &hash, now)?;
             model::revoke_sessions(conn, user.id, Some(keep), now)?;
+            model::expire_email_tokens(conn, user.id, now)?;
             model::audit(
                 conn,
                 "password_changed",
@@ -652,18 +730,7 @@ pub async fn change_email(
     let new_email = parse_email("new_email", new_email)?;
     let user_id = me.user_id;
     let user = db::run(ctx.db, move |conn| Ok(model::by_id(conn, user_id)?)).await?;
-    if ctx
-        .auth
-        .hasher
-        .verify(current_password, Some(user.password_hash.clone()))
-        .await?
-        == password::Verified::No
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "this is not your current password",
-        ));
-    }
+    check_current_password(ctx, &user, current_password).await?;
     if new_email == user.email {
         return Err(AppError::validation(
             "new_email",
@@ -672,7 +739,7 @@ pub async fn change_email(
     }
     let (settings, ip) = (ctx.settings.clone(), ctx.ip.clone());
     db::run(ctx.db, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = now();
             model::audit(
                 conn,
@@ -699,7 +766,7 @@ pub async fn resend_verification(ctx: &Ctx<'_>, me: &CurrentUser) -> Result<(), 
     let limit = IpLimit::new(ctx, email_limit(ctx.settings));
     db::run(ctx.db, move |conn| {
         limit.check(conn)?;
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let user = model::by_id(conn, user_id)?;
             if user.email_verified_at.is_some() {
                 return Err(AppError::Conflict(
@@ -737,18 +804,20 @@ pub async fn update_profile(
         .unwrap_or_else(|| Lang::parse(&me.lang).unwrap_or_default());
     let (user_id, ip) = (me.user_id, ctx.ip.clone());
     db::run(ctx.db, move |conn| {
-        let now = now();
-        model::update_profile(conn, user_id, &name, lang.code(), now)?;
-        model::audit(
-            conn,
-            "profile_updated",
-            Some(user_id),
-            Some(user_id),
-            &ip,
-            json!({}),
-            now,
-        )?;
-        Ok(())
+        dialect::write_transaction(conn, |conn| {
+            let now = now();
+            model::update_profile(conn, user_id, &name, lang.code(), now)?;
+            model::audit(
+                conn,
+                "profile_updated",
+                Some(user_id),
+                Some(user_id),
+                &ip,
+                json!({}),
+                now,
+            )?;
+            Ok(())
+        })
     })
     .await
 }
@@ -789,21 +858,10 @@ pub async fn delete_account(
 ) -> Result<(), AppError> {
     let user_id = me.user_id;
     let user = db::run(ctx.db, move |conn| Ok(model::by_id(conn, user_id)?)).await?;
-    if ctx
-        .auth
-        .hasher
-        .verify(current_password, Some(user.password_hash.clone()))
-        .await?
-        == password::Verified::No
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "this is not your current password",
-        ));
-    }
+    check_current_password(ctx, &user, current_password).await?;
     let ip = ctx.ip.clone();
     db::run(ctx.db, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = now();
             model::revoke_sessions(conn, user_id, None, now)?;
             model::anonymise(conn, user_id, now)?;
@@ -838,20 +896,22 @@ pub async fn revoke_session(
 ) -> Result<(), AppError> {
     let user_id = me.user_id;
     db::run(pool, move |conn| {
-        let now = now();
-        if model::revoke_session(conn, user_id, session_id, now)? == 0 {
-            return Err(AppError::NotFound);
-        }
-        model::audit(
-            conn,
-            "session_revoked",
-            Some(user_id),
-            Some(user_id),
-            &ip,
-            json!({ "session": session_id }),
-            now,
-        )?;
-        Ok(())
+        dialect::write_transaction(conn, |conn| {
+            let now = now();
+            if model::revoke_session(conn, user_id, session_id, now)? == 0 {
+                return Err(AppError::NotFound);
+            }
+            model::audit(
+                conn,
+                "session_revoked",
+                Some(user_id),
+                Some(user_id),
+                &ip,
+                json!({ "session": session_id }),
+                now,
+            )?;
+            Ok(())
+        })
     })
     .await
 }
@@ -864,18 +924,20 @@ pub async fn revoke_other_sessions(
 ) -> Result<usize, AppError> {
     let (user_id, keep) = (me.user_id, me.session_id);
     db::run(pool, move |conn| {
-        let now = now();
-        let n = model::revoke_sessions(conn, user_id, Some(keep), now)?;
-        model::audit(
-            conn,
-            "sessions_revoked",
-            Some(user_id),
-            Some(user_id),
-            &ip,
-            json!({ "count": n }),
-            now,
-        )?;
-        Ok(n)
+        dialect::write_transaction(conn, |conn| {
+            let now = now();
+            let n = model::revoke_sessions(conn, user_id, Some(keep), now)?;
+            model::audit(
+                conn,
+                "sessions_revoked",
+                Some(user_id),
+                Some(user_id),
+                &ip,
+                json!({ "count": n }),
+                now,
+            )?;
+            Ok(n)
+        })
     })
     .await
 }
@@ -894,7 +956,7 @@ pub fn create_admin(
     name: &str,
 ) -> Result<bool, AppError> {
     let email = parse_email("email", email)?;
-    conn.transaction(|conn| {
+    dialect::write_transaction(conn, |conn| {
         let now = now();
         let (user, created) = match model::by_email(conn, &email)? {
             Some(user) => (user, false),

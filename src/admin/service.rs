@@ -1,12 +1,11 @@
 //! Back-office actions that are not plain queue management.
 
 use chrono::Utc;
-use diesel::Connection;
 use serde_json::json;
 
 use crate::auth::Admin;
 use crate::auth::model::{self, Role};
-use crate::db::{self, Pool};
+use crate::db::{self, Pool, dialect};
 use crate::error::AppError;
 use crate::jobs::EnqueueOptions;
 use crate::mail;
@@ -23,7 +22,7 @@ pub async fn send_test_email(
     let to = mail::parse_recipient("to", to)?;
     let content = super::mail::test_message(lang, base_url)?;
     db::run(pool, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             mail::enqueue(conn, &to, content, Vec::new(), EnqueueOptions::default())
         })?
         .ok_or_else(|| AppError::internal("a job without dedup key was not inserted"))
@@ -86,6 +85,26 @@ fn live_user(conn: &mut crate::db::DbConnection, id: i64) -> Result<model::User,
     Ok(user)
 }
 
+/// Refuses a change that would leave the cluster without any active admin (two admins demoting
+/// each other at once are serialised by the write transaction and the admin-row lock).
+fn keep_an_admin(conn: &mut crate::db::DbConnection) -> Result<(), AppError> {
+    if model::active_admins(conn)? == 0 {
+        return Err(AppError::Conflict(
+            "At least one active admin must remain.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Who did it, for the audit log: an admin, or the operator token.
+fn via(admin: &Admin) -> serde_json::Value {
+    if admin.actor.is_some() {
+        json!("admin")
+    } else {
+        json!("operator_token")
+    }
+}
+
 /// Replaces a user's roles. An admin cannot remove their own admin role (someone must remain).
 pub async fn set_roles(
     pool: &Pool,
@@ -95,7 +114,7 @@ pub async fn set_roles(
     ip: String,
 ) -> Result<UserResource, AppError> {
     db::run(pool, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = Utc::now().naive_utc();
             let user = live_user(conn, id)?;
             if admin.actor == Some(id) && !roles.contains(&Role::Admin) {
@@ -108,13 +127,14 @@ pub async fn set_roles(
             roles.sort();
             roles.dedup();
             model::set_roles(conn, id, &roles, now)?;
+            keep_an_admin(conn)?;
             model::audit(
                 conn,
                 "roles_changed",
                 admin.actor,
                 Some(id),
                 &ip,
-                json!({ "before": before, "after": roles }),
+                json!({ "before": before, "after": roles, "via": via(&admin) }),
                 now,
             )?;
             resource(conn, user)
@@ -132,7 +152,7 @@ pub async fn set_active(
     ip: String,
 ) -> Result<UserResource, AppError> {
     db::run(pool, move |conn| {
-        conn.transaction(|conn| {
+        dialect::write_transaction(conn, |conn| {
             let now = Utc::now().naive_utc();
             live_user(conn, id)?;
             if admin.actor == Some(id) && !active {
@@ -141,6 +161,7 @@ pub async fn set_active(
                 ));
             }
             model::set_active(conn, id, active, now)?;
+            keep_an_admin(conn)?;
             if !active {
                 model::revoke_sessions(conn, id, None, now)?;
             }
@@ -149,7 +170,15 @@ pub async fn set_active(
             } else {
                 "account_deactivated"
             };
-            model::audit(conn, action, admin.actor, Some(id), &ip, json!({}), now)?;
+            model::audit(
+                conn,
+                action,
+                admin.actor,
+                Some(id),
+                &ip,
+                json!({ "via": via(&admin) }),
+                now,
+            )?;
             let user = model::by_id(conn, id)?;
             resource(conn, user)
         })

@@ -4,7 +4,7 @@
 //! Forms carry it in a `csrf_token` field ([`CsrfForm`]); scripts in an `X-CSRF-Token` header.
 //! All our cookies are also `SameSite=Lax`, so cross-site posts arrive without them.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
@@ -90,10 +90,10 @@ fn own_origin(req: &ServiceRequest) -> Option<String> {
 /// and refuses state-changing requests that carry our cookies from another origin.
 pub async fn guard(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let Some(state) = req.app_data::<web::Data<AuthState>>().cloned() else {
-        return next.call(req).await;
+        return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let has_our_cookies = req
@@ -102,14 +102,17 @@ pub async fn guard(
         .unwrap_or(false);
     let bearer = req.headers().contains_key(header::AUTHORIZATION);
     if unsafe_method && has_our_cookies && !bearer && !same_origin(&req, &state.origin) {
-        return Err(AppError::Forbidden("This request did not come from this site.".into()).into());
+        tracing::warn!(path = %req.path(), "refused: a state-changing request with our cookies from another origin");
+        let refusal = AppError::Forbidden("This request did not come from this site.".into());
+        // An answer, not an error: the error pages, headers and logs still apply.
+        return Ok(req.error_response(refusal));
     }
     let anon = req.cookie(ANON_COOKIE).map(|c| c.value().to_owned());
     let new_anon = anon.is_none().then(super::tokens::random_token);
     if let Some(id) = anon.clone().or_else(|| new_anon.clone()) {
         req.extensions_mut().insert(AnonId(id));
     }
-    let mut res = next.call(req).await?;
+    let mut res = next.call(req).await?.map_into_boxed_body();
     if let Some(id) = new_anon {
         let cookie = Cookie::build(ANON_COOKIE, id)
             .path("/")

@@ -134,6 +134,12 @@ impl CurrentUser {
     }
 }
 
+/// Whether the request was routed to the API. The path the router matched, not the raw one: the
+/// router decodes percent-escapes (`/%61pi/…` reaches `/api/…` handlers).
+fn is_api_route(req: &HttpRequest) -> bool {
+    req.match_info().as_str().starts_with("/api/")
+}
+
 fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
     let Some(identity) = req.extensions().get::<Identity>().cloned() else {
         let reason = req
@@ -144,7 +150,7 @@ fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         return Err(AppError::Unauthorized(reason));
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if identity.source == Source::Cookie && unsafe_method && req.path().starts_with("/api/") {
+    if identity.source == Source::Cookie && unsafe_method && is_api_route(req) {
         let state = req
             .app_data::<web::Data<AuthState>>()
             .ok_or_else(|| AppError::internal("auth state missing"))?;

@@ -246,8 +246,14 @@ pub fn mark_verified(
 pub fn anonymise(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user_id))).execute(conn)?;
     diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(user_id))).execute(conn)?;
-    diesel::delete(login_failures::table.filter(login_failures::user_id.eq(user_id)))
+    let email: String = users::table
+        .find(user_id)
+        .select(users::email)
+        .first(conn)?;
+    diesel::delete(login_failures::table.filter(login_failures::email_key.eq(email_key(&email))))
         .execute(conn)?;
+    // Sessions hold IP addresses and devices; their refresh tokens go with them.
+    delete_sessions(conn, user_id)?;
     diesel::update(users::table.find(user_id))
         .set((
             users::email.eq(format!("deleted-{user_id}@invalid")),
@@ -434,6 +440,7 @@ pub fn use_refresh(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Quer
 // One-time email tokens.
 
 pub const VERIFY_EMAIL: &str = "verify_email";
+pub const CHANGE_EMAIL: &str = "change_email";
 pub const RESET_PASSWORD: &str = "reset_password";
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -494,15 +501,21 @@ pub fn use_email_token(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> 
     .execute(conn)
 }
 
-// Failed logins.
+// Failed logins, keyed by a hash of the address (unknown addresses count the same).
+
+/// The key failures are counted under: SHA-256 of the normalised address.
+pub fn email_key(email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(email.trim().to_lowercase().as_bytes()))
+}
 
 pub fn failures_since(
     conn: &mut DbConnection,
-    user_id: i64,
+    key: &str,
     since: NaiveDateTime,
 ) -> QueryResult<(i64, Option<NaiveDateTime>)> {
     let q = login_failures::table
-        .filter(login_failures::user_id.eq(user_id))
+        .filter(login_failures::email_key.eq(key))
         .filter(login_failures::at.gt(since));
     let n = q.count().get_result(conn)?;
     let last = q.select(diesel::dsl::max(login_failures::at)).first(conn)?;
@@ -511,19 +524,50 @@ pub fn failures_since(
 
 pub fn record_failure(
     conn: &mut DbConnection,
-    user_id: i64,
+    key: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::insert_into(login_failures::table)
         .values((
-            login_failures::user_id.eq(user_id),
+            login_failures::email_key.eq(key),
             login_failures::at.eq(now),
         ))
         .execute(conn)
 }
 
-pub fn clear_failures(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize> {
-    diesel::delete(login_failures::table.filter(login_failures::user_id.eq(user_id))).execute(conn)
+pub fn clear_failures(conn: &mut DbConnection, key: &str) -> QueryResult<usize> {
+    diesel::delete(login_failures::table.filter(login_failures::email_key.eq(key))).execute(conn)
+}
+
+/// Ends every unused emailed link of a user (after a reset, a password or an email change).
+pub fn expire_email_tokens(
+    conn: &mut DbConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user_id))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// Ends every session of a user (erasure).
+pub fn delete_sessions(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+}
+
+/// How many active accounts hold the admin role.
+pub fn active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
+    user_roles::table
+        .inner_join(users::table)
+        .filter(user_roles::role.eq(Role::Admin.as_str()))
+        .filter(users::is_active.eq(true))
+        .filter(users::deleted_at.is_null())
+        .count()
+        .get_result(conn)
 }
 
 // Audit log.

@@ -61,9 +61,21 @@ pub enum Verified {
 
 impl Hasher {
     pub fn new(concurrency: usize) -> Self {
+        // Made now, so that the first unknown address does not cost two hashes.
+        LazyLock::force(&DUMMY);
         Self {
             slots: Arc::new(Semaphore::new(concurrency.max(1))),
             computed: Arc::default(),
+        }
+    }
+
+    /// A hashing slot; past 10 s of waiting the server is saturated: 503, try again later.
+    async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), self.slots.acquire()).await {
+            Ok(permit) => permit.map_err(AppError::internal),
+            Err(_) => Err(AppError::Unavailable(
+                "every password-hashing slot stayed busy for 10 s".into(),
+            )),
         }
     }
 
@@ -78,7 +90,7 @@ impl Hasher {
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        let _slot = self.slots.acquire().await.map_err(AppError::internal)?;
+        let _slot = self.slot().await?;
         self.count();
         actix_web::web::block(move || hash_now(&password))
             .await?
@@ -91,13 +103,16 @@ impl Hasher {
         password: String,
         stored: Option<String>,
     ) -> Result<Verified, AppError> {
-        let _slot = self.slots.acquire().await.map_err(AppError::internal)?;
+        let _slot = self.slot().await?;
         self.count();
         actix_web::web::block(move || {
-            let real = stored.is_some();
-            let stored = stored.unwrap_or_else(|| DUMMY.clone());
-            let Ok(parsed) = PasswordHash::new(&stored) else {
-                return Ok(Verified::No);
+            // No account, or a hash nobody can match (an erased account): the dummy, so that
+            // every answer costs one hash.
+            let parsed_stored = stored.as_deref().and_then(|s| PasswordHash::new(s).ok());
+            let real = parsed_stored.is_some();
+            let parsed = match parsed_stored {
+                Some(p) => p,
+                None => PasswordHash::new(&DUMMY).map_err(|e| e.to_string())?,
             };
             let argon = Argon2::default();
             if argon.verify_password(password.as_bytes(), &parsed).is_err() || !real {

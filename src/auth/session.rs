@@ -3,7 +3,7 @@
 //! Also the middleware that finds who is asking, from `Authorization: Bearer` or the portal's
 //! cookies, refreshing the portal's access token silently when it has expired.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
@@ -24,11 +24,14 @@ pub const SESSION_DAYS: i64 = 30;
 /// (two tabs, a retry), not a theft.
 pub const REUSE_GRACE_SECONDS: i64 = 5;
 
-/// Tokens handed to a client.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+/// Tokens handed to a client. (No `Debug`: it holds secrets.)
+#[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct Issued {
     pub access_token: String,
-    pub refresh_token: String,
+    /// Absent when a refresh token was used twice within the grace window: the first answer
+    /// carried the new one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     pub token_type: &'static str,
     /// Seconds the access token lives.
     pub expires_in: i64,
@@ -47,12 +50,24 @@ fn issue(
 ) -> Result<Issued, AppError> {
     let refresh = tokens::random_token();
     model::insert_refresh(conn, session_id, &tokens::hash_token(&refresh), now)?;
+    let mut issued = access_only(keys, user_id, session_id, now)?;
+    issued.refresh_token = Some(refresh);
+    Ok(issued)
+}
+
+/// A new access token in an existing session, without a new refresh token.
+fn access_only(
+    keys: &TokenKeys,
+    user_id: i64,
+    session_id: i64,
+    now: NaiveDateTime,
+) -> Result<Issued, AppError> {
     let access = keys
         .issue(user_id, session_id, now.and_utc().timestamp())
         .map_err(AppError::internal)?;
     Ok(Issued {
         access_token: access,
-        refresh_token: refresh,
+        refresh_token: None,
         token_type: "Bearer",
         expires_in: tokens::ACCESS_TTL_SECONDS,
         session_id,
@@ -132,6 +147,10 @@ pub fn refresh(
             );
             return Ok(Refreshed::Revoked);
         }
+        // A double refresh (two tabs, a retry) within the grace window: a new access token
+        // only, so that a replay never yields a refresh token of its own.
+        model::touch_session(conn, session.id, now)?;
+        return access_only(keys, session.user_id, session.id, now).map(Refreshed::Issued);
     }
     model::touch_session(conn, session.id, now)?;
     issue(conn, keys, session.user_id, session.id, now).map(Refreshed::Issued)
@@ -168,8 +187,8 @@ pub fn identify(
     }))
 }
 
-/// The portal's two cookies for a fresh pair of tokens.
-pub fn cookies(issued: &Issued, secure: bool) -> [Cookie<'static>; 2] {
+/// The portal's cookies for fresh tokens (the refresh cookie only when there is a new one).
+pub fn cookies(issued: &Issued, secure: bool) -> Vec<Cookie<'static>> {
     let build = |name: &'static str, value: String, age: CookieDuration| {
         Cookie::build(name, value)
             .path("/")
@@ -179,18 +198,19 @@ pub fn cookies(issued: &Issued, secure: bool) -> [Cookie<'static>; 2] {
             .max_age(age)
             .finish()
     };
-    [
-        build(
-            ACCESS_COOKIE,
-            issued.access_token.clone(),
-            CookieDuration::seconds(tokens::ACCESS_TTL_SECONDS),
-        ),
-        build(
+    let mut out = vec![build(
+        ACCESS_COOKIE,
+        issued.access_token.clone(),
+        CookieDuration::seconds(tokens::ACCESS_TTL_SECONDS),
+    )];
+    if let Some(refresh) = &issued.refresh_token {
+        out.push(build(
             REFRESH_COOKIE,
-            issued.refresh_token.clone(),
+            refresh.clone(),
             CookieDuration::days(SESSION_DAYS),
-        ),
-    ]
+        ));
+    }
+    out
 }
 
 /// Cookies that erase the portal's session.
@@ -209,9 +229,10 @@ pub fn clearing_cookies(secure: bool) -> [Cookie<'static>; 2] {
 
 /// The client's address as seen by this server.
 pub fn client_ip(req: &actix_web::HttpRequest) -> String {
+    // No address (a Unix socket): one shared bucket, never "no limit".
     req.peer_addr()
         .map(|a| a.ip().to_string())
-        .unwrap_or_default()
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 enum Found {
@@ -275,8 +296,7 @@ async fn find(
     if let Some(presented) = refresh_cookie {
         let keys = state.keys.clone();
         let outcome = db::run(pool, move |conn| {
-            use diesel::Connection;
-            conn.transaction(|conn| {
+            crate::db::dialect::write_transaction(conn, |conn| {
                 let now = Utc::now().naive_utc();
                 match refresh(conn, &keys, &presented, &ip, now) {
                     Ok(Refreshed::Issued(issued)) => {
@@ -308,12 +328,18 @@ pub struct AuthProblem(pub String);
 /// Middleware: puts the caller's [`Identity`] (or the reason there is none) in the request.
 pub async fn resolve(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AuthState>>().cloned();
     let pool = req.app_data::<web::Data<Pool>>().cloned();
-    let (Some(state), Some(pool)) = (state, pool) else {
-        return next.call(req).await;
+    // Static files and operations endpoints need nobody (and must not refresh sessions).
+    let anonymous = req.path().starts_with("/static/")
+        || matches!(
+            req.path(),
+            "/healthz" | "/readyz" | "/metrics" | "/favicon.ico" | "/robots.txt"
+        );
+    let (Some(state), Some(pool), false) = (state, pool, anonymous) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let bearer = req
         .headers()
@@ -339,7 +365,8 @@ pub async fn resolve(
         .await
         {
             Ok(found) => found,
-            Err(e) => return Err(e.into()),
+            // An answer, not an error: the error pages, headers and logs still apply.
+            Err(e) => return Ok(req.error_response(e)),
         }
     };
     if let Some(problem) = problem {
@@ -358,7 +385,7 @@ pub async fn resolve(
         }
         Found::Stale => set.extend(clearing_cookies(secure)),
     }
-    let mut res = next.call(req).await?;
+    let mut res = next.call(req).await?.map_into_boxed_body();
     // What the handler set (a logout, a new login) wins over the silent refresh.
     let handled: Vec<String> = res
         .response()

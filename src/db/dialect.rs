@@ -196,3 +196,46 @@ pub fn hit_counter(
         }
     )
 }
+
+/// A transaction that writes: on SQLite it takes the write lock at `BEGIN IMMEDIATE` (a deferred
+/// transaction that reads then writes fails at once with "database is locked" when another
+/// connection wrote in between); on PostgreSQL an ordinary transaction. `work` must not open
+/// transactions of its own.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConnection::Pg(_) => conn.transaction(work),
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            match work(conn) {
+                Ok(value) => {
+                    conn.batch_execute("COMMIT")?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    if let Err(rollback) = conn.batch_execute("ROLLBACK") {
+                        tracing::error!(error = %rollback, "rollback failed");
+                    }
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Serialises the transactions that touch one key (PostgreSQL: an advisory lock held until the
+/// transaction ends; SQLite: the write lock of [`write_transaction`] already does it).
+pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
+    use diesel::sql_types::Text;
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<Text, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
+}

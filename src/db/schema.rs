@@ -95,7 +95,7 @@ diesel::table! {
 diesel::table! {
     login_failures (id) {
         id -> BigInt,
-        user_id -> BigInt,
+        email_key -> Text,
         at -> Timestamp,
     }
 }

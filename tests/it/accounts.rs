@@ -352,17 +352,12 @@ async fn hashes(app: &TestApp) -> i64 {
         .expect("the hash gauge")
 }
 
-fn insert_failures(app: &TestApp, user: i64, n: usize, minutes_ago: i64) {
+fn insert_failures(app: &TestApp, email: &str, n: usize, minutes_ago: i64) {
     let at = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(minutes_ago);
+    let key = quai::auth::model::email_key(email);
     let mut conn = app.connect();
     for _ in 0..n {
-        diesel::insert_into(quai::db::schema::login_failures::table)
-            .values((
-                quai::db::schema::login_failures::user_id.eq(user),
-                quai::db::schema::login_failures::at.eq(at),
-            ))
-            .execute(&mut conn)
-            .unwrap();
+        quai::auth::model::record_failure(&mut conn, &key, at).unwrap();
     }
 }
 use diesel::ExpressionMethods;
@@ -380,10 +375,9 @@ async fn user_id(app: &TestApp, tokens: &Value) -> i64 {
 #[tokio::test]
 async fn the_101st_failure_in_an_hour_is_refused_before_any_hash() {
     let app = TestApp::spawn_with(|s| s.login_per_minute = 1000).await;
-    let tokens = verified_user(&app, "cible@startup.fr", "Cible", "startup_founder").await;
-    let id = user_id(&app, &tokens).await;
+    verified_user(&app, "cible@startup.fr", "Cible", "startup_founder").await;
     // 100 failures earlier this hour (long enough ago that no delay applies).
-    insert_failures(&app, id, 100, 50);
+    insert_failures(&app, "cible@startup.fr", 100, 50);
     let before = hashes(&app).await;
     let res = login_with(&app, "cible@startup.fr", PASSWORD).await;
     assert!(res.headers().contains_key("retry-after"));
@@ -397,8 +391,7 @@ async fn the_101st_failure_in_an_hour_is_refused_before_any_hash() {
 #[tokio::test]
 async fn after_five_failures_attempts_must_wait_but_a_reset_still_works() {
     let app = TestApp::spawn_with(|s| s.login_per_minute = 1000).await;
-    let tokens = verified_user(&app, "cible@startup.fr", "Cible", "startup_founder").await;
-    let id = user_id(&app, &tokens).await;
+    verified_user(&app, "cible@startup.fr", "Cible", "startup_founder").await;
     for _ in 0..5 {
         problem(
             login_with(&app, "cible@startup.fr", "wrong wrong wrong").await,
@@ -417,7 +410,7 @@ async fn after_five_failures_attempts_must_wait_but_a_reset_still_works() {
     assert!((1..=2).contains(&wait), "{wait}");
     problem(res, 429, "too_many_requests").await;
     // The delays grow with the failures.
-    insert_failures(&app, id, 5, 0);
+    insert_failures(&app, "cible@startup.fr", 5, 0);
     let res = login_with(&app, "cible@startup.fr", PASSWORD).await;
     let wait: u64 = res.headers()["retry-after"]
         .to_str()
@@ -456,16 +449,17 @@ async fn after_five_failures_attempts_must_wait_but_a_reset_still_works() {
 
 #[tokio::test]
 async fn per_ip_limits_answer_429_and_can_be_switched_off() {
+    // Different addresses each time: this is the per-IP limit, not the per-address one.
     let app = TestApp::spawn_with(|s| s.login_per_minute = 3).await;
-    for _ in 0..3 {
+    for n in 0..3 {
         assert_eq!(
-            login_with(&app, "x@startup.fr", "whatever whatever")
+            login_with(&app, &format!("x{n}@startup.fr"), "whatever whatever")
                 .await
                 .status(),
             401
         );
     }
-    let res = login_with(&app, "x@startup.fr", "whatever whatever").await;
+    let res = login_with(&app, "x9@startup.fr", "whatever whatever").await;
     assert!(res.headers().contains_key("retry-after"));
     problem(res, 429, "too_many_requests").await;
 
@@ -474,9 +468,9 @@ async fn per_ip_limits_answer_429_and_can_be_switched_off() {
         s.rate_limits = quai::config::Switch::Off;
     })
     .await;
-    for _ in 0..6 {
+    for n in 0..6 {
         assert_eq!(
-            login_with(&app, "x@startup.fr", "whatever whatever")
+            login_with(&app, &format!("x{n}@startup.fr"), "whatever whatever")
                 .await
                 .status(),
             401
@@ -1266,4 +1260,171 @@ async fn verification_links_expire() {
         .await
         .unwrap();
     problem(res, 422, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn unknown_addresses_are_locked_out_exactly_like_known_ones() {
+    let app = TestApp::spawn_with(|s| s.login_per_minute = 1000).await;
+    verified_user(&app, "connu@startup.fr", "Connu", "mentor").await;
+    for email in ["connu@startup.fr", "inconnu@startup.fr"] {
+        for _ in 0..5 {
+            problem(
+                login_with(&app, email, "wrong wrong wrong").await,
+                401,
+                "unauthorized",
+            )
+            .await;
+        }
+        let res = login_with(&app, email, "wrong wrong wrong").await;
+        assert!(res.headers().contains_key("retry-after"), "{email}");
+        problem(res, 429, "too_many_requests").await;
+    }
+}
+
+#[tokio::test]
+async fn parallel_attempts_cannot_slip_past_the_hourly_cap() {
+    let app = TestApp::spawn_with(|s| s.login_per_minute = 1000).await;
+    verified_user(&app, "cible@startup.fr", "Cible", "mentor").await;
+    insert_failures(&app, "cible@startup.fr", 99, 50);
+    let before = hashes(&app).await;
+    let attempts: Vec<_> = (0..8)
+        .map(|_| login_with(&app, "cible@startup.fr", "wrong wrong wrong"))
+        .collect();
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s != 429).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        hashes(&app).await,
+        before + 1,
+        "one hash for the one attempt let through"
+    );
+}
+
+#[tokio::test]
+async fn emailed_links_die_with_a_reset_and_follow_the_address() {
+    let app = TestApp::spawn().await;
+    let tokens = verified_user(&app, "cible@startup.fr", "Cible", "mentor").await;
+    let reset = || {
+        app.client
+            .post(app.url("/api/v1/auth/password-reset"))
+            .json(&json!({ "email": "cible@startup.fr" }))
+            .send()
+    };
+    reset().await.unwrap();
+    reset().await.unwrap();
+    let first = token_in(&email_to(&app, "cible@startup.fr", 2).await.1);
+    let second = token_in(&email_to(&app, "cible@startup.fr", 3).await.1);
+    // An email change is pending when the password is reset.
+    let res = app
+        .client
+        .post(app.url("/api/v1/me/email"))
+        .header("authorization", bearer(&tokens))
+        .json(&json!({ "current_password": PASSWORD, "new_email": "autre@startup.fr" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let change = token_in(&email_to(&app, "autre@startup.fr", 1).await.1);
+    let confirm = |token: String, password: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/password-reset/confirm"))
+            .json(&json!({ "token": token, "password": password }))
+            .send()
+    };
+    assert_eq!(
+        confirm(first, "une phrase de passe toute neuve")
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    problem(
+        confirm(second, "encore une autre phrase de passe")
+            .await
+            .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/verify-email"))
+        .json(&json!({ "token": change }))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 422, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn a_percent_encoded_path_does_not_skip_the_csrf_check() {
+    let app = TestApp::spawn().await;
+    let tokens = verified_user(&app, "cible@startup.fr", "Cible", "mentor").await;
+    let cookie = format!("quai_access={}", tokens["access_token"].as_str().unwrap());
+    for path in ["/api/v1/me", "/%61pi/v1/me"] {
+        let res = app
+            .client
+            .patch(app.url(path))
+            .header("cookie", cookie.clone())
+            .header("origin", "http://127.0.0.1")
+            .json(&json!({ "display_name": "Changé" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{path}");
+    }
+    let body: Value = me(&app, &bearer(&tokens)).await.json().await.unwrap();
+    assert_eq!(body["display_name"], "Cible");
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_be_removed() {
+    let app = TestApp::spawn().await;
+    let admin_tokens = admin(&app, "admin@amiens-cluster.fr").await;
+    let id = user_id(&app, &admin_tokens).await;
+    let res = app
+        .operator(
+            app.client
+                .put(app.url(&format!("/api/v1/admin/users/{id}/roles"))),
+        )
+        .json(&json!({ "roles": ["mentor"] }))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 409, "conflict").await;
+    let res = app
+        .operator(
+            app.client
+                .post(app.url(&format!("/api/v1/admin/users/{id}/deactivate"))),
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 409, "conflict").await;
+    assert_eq!(me(&app, &bearer(&admin_tokens)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_double_refresh_gets_an_access_token_but_no_second_refresh_token() {
+    let app = TestApp::spawn().await;
+    let tokens = verified_user(&app, "cible@startup.fr", "Cible", "mentor").await;
+    let refresh = || {
+        app.client
+            .post(app.url("/api/v1/auth/refresh"))
+            .json(&json!({ "refresh_token": tokens["refresh_token"] }))
+            .send()
+    };
+    let first: Value = refresh().await.unwrap().json().await.unwrap();
+    assert!(first["refresh_token"].is_string());
+    let second: Value = refresh().await.unwrap().json().await.unwrap();
+    assert!(second["access_token"].is_string());
+    assert!(second.get("refresh_token").is_none(), "{second}");
+    assert_eq!(me(&app, &bearer(&second)).await.status(), 200);
 }

@@ -45,7 +45,7 @@ CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
 CREATE TABLE email_tokens (
     id BIGSERIAL PRIMARY KEY,
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    purpose TEXT NOT NULL CHECK (purpose IN ('verify_email', 'reset_password')),
+    purpose TEXT NOT NULL CHECK (purpose IN ('verify_email', 'change_email', 'reset_password')),
     token_hash TEXT NOT NULL UNIQUE,
     email TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
@@ -54,12 +54,14 @@ CREATE TABLE email_tokens (
 );
 CREATE INDEX email_tokens_user ON email_tokens (user_id, purpose);
 
+-- Failed sign-ins (and current-password checks), keyed by a SHA-256 of the normalised email
+-- address, so that unknown addresses are counted exactly like known ones.
 CREATE TABLE login_failures (
     id BIGSERIAL PRIMARY KEY,
-    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    email_key TEXT NOT NULL,
     at TIMESTAMP NOT NULL
 );
-CREATE INDEX login_failures_user ON login_failures (user_id, at);
+CREATE INDEX login_failures_key ON login_failures (email_key, at);
 
 CREATE TABLE rate_counters (
     bucket TEXT NOT NULL,
