@@ -3,7 +3,8 @@
 //!
 //! `cargo bench --bench login_load` (release build). It starts the real app on 127.0.0.1:0 with
 //! a temporary SQLite database (or `QUAI_BENCH_DATABASE_URL`), per-IP limits off
-//! (`QUAI_RATE_LIMITS=off` is what load tests on a trusted network use), signs up one user, then:
+//! (`QUAI_RATE_LIMITS=off` is what load tests on a trusted network use), signs up one account
+//! per client, then:
 //! 1. measures `GET /api/v1/themes` alone;
 //! 2. runs a burst of logins from `QUAI_BENCH_CLIENTS` clients (default 16) for
 //!    `QUAI_BENCH_SECONDS` (default 10) while measuring `GET /api/v1/themes` again.
@@ -84,13 +85,17 @@ async fn main() {
     let (server, _worker) = app.into_parts();
     tokio::spawn(server);
     let client = reqwest::Client::new();
-    let res = client
-        .post(format!("{base}/api/v1/auth/signup"))
-        .json(&serde_json::json!({"email": "bench@startup.fr", "password": PASSWORD, "display_name": "Bench", "kind": "mentor"}))
-        .send()
-        .await
-        .expect("signup");
-    assert_eq!(res.status(), 202);
+    // One account per client: a burst of different people signing in. (Many parallel attempts
+    // on one account are what the per-address lockout is there to slow down.)
+    for n in 0..clients {
+        let res = client
+            .post(format!("{base}/api/v1/auth/signup"))
+            .json(&serde_json::json!({"email": format!("bench{n}@startup.fr"), "password": PASSWORD, "display_name": "Bench", "kind": "mentor"}))
+            .send()
+            .await
+            .expect("signup");
+        assert_eq!(res.status(), 202);
+    }
 
     println!(
         "\nQuai login load — {} cores, {clients} login clients, {seconds} s burst\n",
@@ -122,20 +127,21 @@ async fn main() {
     let start = Instant::now();
     let until = start + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
-    for _ in 0..clients {
+    for n in 0..clients {
         let (client, base, logins, failures) = (
             client.clone(),
             base.clone(),
             logins.clone(),
             failures.clone(),
         );
+        let email = format!("bench{n}@startup.fr");
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             while Instant::now() < until && mine.len() < 100_000 {
                 let t = Instant::now();
                 let res = client
                     .post(format!("{base}/api/v1/auth/login"))
-                    .json(&serde_json::json!({"email": "bench@startup.fr", "password": PASSWORD}))
+                    .json(&serde_json::json!({"email": email, "password": PASSWORD}))
                     .send()
                     .await
                     .expect("login request");

@@ -162,7 +162,12 @@ fn send_link(
     link: Link,
 ) -> Result<(), AppError> {
     let now = now();
-    if !rate::allow(conn, rate::EMAILS_PER_ADDRESS, &model::email_key(to), Utc::now())? {
+    if !rate::allow(
+        conn,
+        rate::EMAILS_PER_ADDRESS,
+        &model::email_key(to),
+        Utc::now(),
+    )? {
         tracing::info!(to = %mail::mask(to), purpose = link.purpose(), "email limit reached for this address; not sent");
         return Ok(());
     }
