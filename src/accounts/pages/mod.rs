@@ -1,0 +1,423 @@
+//! The portal's account pages: sign-up, sign-in and sign-out, email verification, password
+//! reset, and the account page (profile, password, email, sessions, data, erasure).
+//!
+//! Every handler reads its input, calls one service function and renders. A form whose fields
+//! the service refuses is shown again with the messages beside the fields, the typed values kept
+//! (never a password) and status 422. Links from emails open a page with a button: nothing
+//! happens on GET, since mail scanners follow links.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::api::ctx;
+use super::service::{self, LoginInput, ProfileInput, SignupInput};
+use crate::app::AppState;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session::{self, client_ip};
+use crate::auth::{AuthState, CurrentUser};
+use crate::error::{AppError, FieldErrors};
+use crate::web::{Lang, Layout, Translator, dates};
+
+type Page = Result<HttpResponse, AppError>;
+
+/// Registers the account pages.
+mod account;
+mod links;
+mod login;
+mod signup;
+
+use account::*;
+use links::*;
+use login::*;
+use signup::*;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/inscription")
+            .route(web::get().to(signup_form))
+            .route(web::post().to(signup)),
+    )
+    .service(
+        web::resource("/connexion")
+            .route(web::get().to(login_form))
+            .route(web::post().to(login)),
+    )
+    .service(web::resource("/deconnexion").route(web::post().to(logout)))
+    .service(
+        web::resource("/verifier-email")
+            .route(web::get().to(verify_form))
+            .route(web::post().to(verify)),
+    )
+    .service(
+        web::resource("/mot-de-passe-oublie")
+            .route(web::get().to(forgot_form))
+            .route(web::post().to(forgot)),
+    )
+    .service(
+        web::resource("/reinitialiser-mot-de-passe")
+            .route(web::get().to(reset_form))
+            .route(web::post().to(reset)),
+    )
+    .service(web::resource("/compte").route(web::get().to(account)))
+    .service(web::resource("/compte/profil").route(web::post().to(update_profile)))
+    .service(web::resource("/compte/mot-de-passe").route(web::post().to(change_password)))
+    .service(web::resource("/compte/email").route(web::post().to(change_email)))
+    .service(web::resource("/compte/verification").route(web::post().to(resend_verification)))
+    .service(
+        web::resource("/compte/sessions/autres/fermer")
+            .route(web::post().to(revoke_other_sessions)),
+    )
+    .service(web::resource("/compte/sessions/{id}/fermer").route(web::post().to(revoke_session)))
+    .service(web::resource("/compte/supprimer").route(web::post().to(delete_account)))
+    .service(web::resource("/compte-supprime").route(web::get().to(deleted)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the pages share
+// ---------------------------------------------------------------------------------------------
+
+/// The errors of one form, translated, and how its fields are named in the page.
+pub struct FormState {
+    /// Makes field ids unique when a page holds several forms.
+    prefix: &'static str,
+    /// Field → messages, in the order of the form.
+    fields: Vec<(String, Vec<String>)>,
+    /// An error about the whole form (wrong password at sign-in, a used link…).
+    pub general: Option<String>,
+}
+
+impl FormState {
+    pub fn new(prefix: &'static str) -> Self {
+        Self {
+            prefix,
+            fields: Vec::new(),
+            general: None,
+        }
+    }
+
+    /// The service's field errors, in the visitor's language and in the order of the form's
+    /// `fields`. Errors about the link itself (`token`) concern no field: they become the
+    /// general error.
+    pub fn with_errors(
+        prefix: &'static str,
+        t: Translator,
+        errors: &FieldErrors,
+        fields: &[&str],
+    ) -> Self {
+        let mut state = Self::new(prefix);
+        for (field, messages) in errors {
+            let translated: Vec<String> = messages
+                .iter()
+                .map(|m| t.get(message_key(m)).to_owned())
+                .collect();
+            if field == "token" {
+                state.general = translated.into_iter().next();
+            } else {
+                state.fields.push((field.clone(), translated));
+            }
+        }
+        state
+            .fields
+            .sort_by_key(|(field, _)| fields.iter().position(|f| f == field).unwrap_or(usize::MAX));
+        state
+    }
+
+    pub fn with_general(prefix: &'static str, message: String) -> Self {
+        Self {
+            general: Some(message),
+            ..Self::new(prefix)
+        }
+    }
+
+    /// The id of a field's input: `new-password`, or `mdp-new-password` with a prefix.
+    pub fn id(&self, field: &str) -> String {
+        let field = field.replace('_', "-");
+        if self.prefix.is_empty() {
+            field
+        } else {
+            format!("{}-{field}", self.prefix)
+        }
+    }
+
+    pub fn invalid(&self, field: &str) -> bool {
+        self.fields.iter().any(|(f, _)| f == field)
+    }
+
+    pub fn messages(&self, field: &str) -> &[String] {
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, messages)| messages.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// The ids an input's `aria-describedby` names: its hint and its error, when present.
+    pub fn describedby(&self, field: &str, hint: bool) -> String {
+        let id = self.id(field);
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if self.invalid(field) {
+            ids.push(format!("{id}-error"));
+        }
+        ids.join(" ")
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.general.is_some() || !self.fields.is_empty()
+    }
+
+    /// (input id, message) for the error summary at the top of the form.
+    pub fn summary(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .flat_map(|(field, messages)| messages.iter().map(move |m| (self.id(field), m.clone())))
+            .collect()
+    }
+}
+
+/// The catalog key for a message of the account services (which speak English to API clients).
+fn message_key(message: &str) -> &'static str {
+    let m = message.to_ascii_lowercase();
+    if m.contains("not a valid email") {
+        "accounts.errors.email_invalid"
+    } else if m.contains("254 characters") {
+        "accounts.errors.email_too_long"
+    } else if m.contains("1 to 80 characters") {
+        "accounts.errors.name_length"
+    } else if m.starts_with("use at least") {
+        "accounts.errors.password_too_short"
+    } else if m.starts_with("use at most") {
+        "accounts.errors.password_too_long"
+    } else if m.contains("too common") || m.contains("easy to guess") {
+        "accounts.errors.password_weak"
+    } else if m.contains("startup_founder") {
+        "accounts.errors.kind_required"
+    } else if m.contains("invalid, used or expired") {
+        "accounts.errors.link_invalid"
+    } else if m.contains("not your current password") {
+        "accounts.errors.current_password_wrong"
+    } else if m.contains("already your address") {
+        "accounts.errors.email_same"
+    } else {
+        "accounts.errors.invalid"
+    }
+}
+
+/// One option of a radio group or a select.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+const KINDS: [(&str, &str); 3] = [
+    ("startup_founder", "accounts.kinds.startup_founder"),
+    ("mentor", "accounts.kinds.mentor"),
+    ("partner_staff", "accounts.kinds.partner_staff"),
+];
+
+fn kind_choices(selected: &str) -> Vec<Choice> {
+    KINDS
+        .iter()
+        .map(|&(value, label)| Choice {
+            value,
+            label,
+            selected: value == selected,
+        })
+        .collect()
+}
+
+fn lang_choices(selected: &str) -> Vec<Choice> {
+    Lang::ALL
+        .iter()
+        .map(|lang| Choice {
+            value: lang.code(),
+            label: match lang {
+                Lang::Fr => "accounts.fields.lang_fr",
+                Lang::En => "accounts.fields.lang_en",
+            },
+            selected: lang.code() == selected,
+        })
+        .collect()
+}
+
+/// A page's title: « Erreur : Connexion · Quai » when its form holds errors.
+fn title(t: Translator, key: &str, errors: bool) -> String {
+    let base = format!("{} · Quai", t.get(key));
+    if errors {
+        format!("{} {base}", t.get("accounts.form.title_error"))
+    } else {
+        base
+    }
+}
+
+/// Renders a page with a status; pages about an account are never cached.
+fn render(status: StatusCode, page: &impl Template) -> Page {
+    let html = page.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// `/connexion?suivant=/compte`: where to go back after signing in.
+fn sign_in_first(back: &str) -> HttpResponse {
+    let back: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+    see_other(&format!("/connexion?suivant={back}"))
+}
+
+/// A `suivant` worth following: a path on this site, nothing else.
+fn safe_next(next: Option<&str>) -> Option<&str> {
+    next.filter(|p| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.contains("://")
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+    })
+}
+
+fn lang_cookie(lang: Lang, secure: bool) -> Cookie<'static> {
+    Cookie::build(crate::web::i18n::LANG_COOKIE, lang.code())
+        .path("/")
+        .max_age(CookieDuration::days(365))
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .secure(secure)
+        .finish()
+}
+
+/// The field of a form with no fields but the CSRF token.
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::password;
+
+    #[test]
+    fn every_message_of_the_account_services_has_a_translation() {
+        let messages = [
+            password::check_policy("court", &[]).unwrap_err(),
+            password::check_policy(&"x".repeat(200), &[]).unwrap_err(),
+            password::check_policy("passwordpassword", &[]).unwrap_err(),
+            match service::parse_email("email", "pas-une-adresse") {
+                Err(AppError::Validation(e)) => e["email"][0].clone(),
+                other => panic!("{other:?}"),
+            },
+            "must be 1 to 80 characters".into(),
+            "must be startup_founder, mentor or partner_staff".into(),
+            "this link is invalid, used or expired".into(),
+            "this is not your current password".into(),
+            "this is already your address".into(),
+        ];
+        let mut keys: Vec<_> = messages.iter().map(|m| message_key(m)).collect();
+        assert!(
+            !keys.contains(&"accounts.errors.invalid"),
+            "{messages:?} → {keys:?}"
+        );
+        keys.dedup();
+        assert_eq!(keys.len(), messages.len(), "each message has its own text");
+        for key in keys {
+            assert_ne!(Lang::Fr.t().get(key), "…", "{key} missing");
+        }
+    }
+
+    #[test]
+    fn fields_are_described_by_their_hint_and_error() {
+        let mut errors = FieldErrors::new();
+        errors.insert(
+            "new_password".into(),
+            vec!["use at least 12 characters".into()],
+        );
+        errors.insert(
+            "token".into(),
+            vec!["this link is invalid, used or expired".into()],
+        );
+        errors.insert(
+            "current_password".into(),
+            vec!["this is not your current password".into()],
+        );
+        let form = FormState::with_errors(
+            "mdp",
+            Lang::Fr.t(),
+            &errors,
+            &["new_password", "current_password"],
+        );
+        assert_eq!(form.id("new_password"), "mdp-new-password");
+        assert_eq!(
+            form.describedby("new_password", true),
+            "mdp-new-password-hint mdp-new-password-error"
+        );
+        assert_eq!(
+            form.describedby("current_password", false),
+            "mdp-current-password-error"
+        );
+        assert_eq!(
+            form.describedby("display_name", true),
+            "mdp-display-name-hint"
+        );
+        assert!(
+            form.general.as_deref().is_some_and(|g| g.contains("lien")),
+            "{:?}",
+            form.general
+        );
+        let anchors: Vec<String> = form
+            .summary()
+            .into_iter()
+            .map(|(anchor, _)| anchor)
+            .collect();
+        assert_eq!(
+            anchors,
+            ["mdp-new-password", "mdp-current-password"],
+            "in the order of the form"
+        );
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/compte")), Some("/compte"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+            "/\t/evil.example",
+            "/\r\nSet-Cookie: x=1",
+        ] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn devices_are_named_briefly() {
+        let t = Lang::Fr.t();
+        assert_eq!(
+            device(
+                "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+                t
+            ),
+            "Firefox · Linux"
+        );
+        assert_eq!(
+            device(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1",
+                t
+            ),
+            "Safari · iOS"
+        );
+        assert_eq!(device("", t), t.get("accounts.sessions.unknown_device"));
+    }
+}
