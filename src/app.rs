@@ -118,6 +118,7 @@ impl Runtime {
         (name = "themes", description = "The cluster's shared vocabulary of themes"),
         (name = "auth", description = "Sign-up, sign-in, tokens, verification, password reset"),
         (name = "me", description = "The signed-in account: profile, password, email, sessions, data"),
+        (name = "organizations", description = "Startups, partners and founding members"),
         (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
@@ -287,7 +288,13 @@ fn routes(
                 .service(accounts::export)
                 .service(accounts::sessions)
                 .service(accounts::revoke_session)
-                .service(accounts::revoke_other_sessions),
+                .service(accounts::revoke_other_sessions)
+                .service(crate::orgs::api::list)
+                .service(crate::orgs::api::create)
+                .service(crate::orgs::api::show)
+                .service(crate::orgs::api::update)
+                .service(crate::orgs::api::members)
+                .service(crate::orgs::api::decide),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);

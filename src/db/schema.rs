@@ -132,3 +132,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     audit_log
 );
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        name -> Text,
+        slug -> Text,
+        pitch -> Text,
+        description -> Text,
+        sector -> Text,
+        stage -> Nullable<Text>,
+        team_size -> Nullable<Integer>,
+        founded_year -> Nullable<Integer>,
+        city -> Text,
+        website -> Text,
+        contact_email -> Text,
+        verified -> Bool,
+        moderation_note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_themes (organization_id, theme_id) {
+        organization_id -> BigInt,
+        theme_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    organization_members (organization_id, user_id) {
+        organization_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organization_themes -> organizations (organization_id));
+diesel::joinable!(organization_themes -> themes (theme_id));
+diesel::joinable!(organization_members -> organizations (organization_id));
+diesel::joinable!(organization_members -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    organization_themes,
+    organization_members,
+    themes,
+    users
+);

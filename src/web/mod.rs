@@ -4,7 +4,9 @@ pub mod assets;
 pub mod dates;
 pub mod errors;
 pub mod i18n;
+pub mod markdown;
 pub mod pagination;
+pub mod slug;
 
 use actix_web::{HttpMessage, HttpRequest};
 

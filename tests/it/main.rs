@@ -13,6 +13,7 @@ mod foundation;
 mod jobs;
 mod mail;
 mod migrations;
+mod orgs;
 mod pages;
 mod secrets_in_logs;
 mod themes;

@@ -1,0 +1,60 @@
+//! Slugs for public addresses (`/startups/{slug}`): lower-case ASCII words joined by hyphens,
+//! French accents folded (« Énergie & Cie » → `energie-cie`).
+
+/// The slug of a name; `fallback` when nothing usable remains.
+pub fn slugify(name: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in name.chars().flat_map(fold) {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+            dash = false;
+        } else {
+            dash = true;
+        }
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    if out.is_empty() {
+        fallback.to_owned()
+    } else {
+        out
+    }
+}
+
+/// Folds the accented letters of French (and a few neighbours) to ASCII.
+fn fold(c: char) -> impl Iterator<Item = char> {
+    let folded: &str = match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
+        'ç' | 'Ç' => "c",
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+        'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => "i",
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' => "o",
+        'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' | 'Ú' => "u",
+        'ÿ' | 'Ÿ' | 'ý' | 'Ý' => "y",
+        'ñ' | 'Ñ' => "n",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        _ => "",
+    };
+    let single = folded.is_empty().then_some(c);
+    folded.chars().chain(single)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Énergie & Cie", "x"), "energie-cie");
+        assert_eq!(slugify("  Cœur de Picardie  ", "x"), "coeur-de-picardie");
+        assert_eq!(slugify("ENGIE Cofely", "x"), "engie-cofely");
+        assert_eq!(slugify("!!!", "organisation"), "organisation");
+        assert!(slugify(&"a".repeat(200), "x").len() <= 60);
+    }
+}
