@@ -1,37 +1,10 @@
 //! The emails of accounts: address verification, password reset, a sign-up attempt on an
 //! existing address, a changed password. One layout (`emails/action`), the words from the catalog.
 
-use askama::Template;
-
 use crate::error::AppError;
-use crate::mail::{Rendered, templates};
-use crate::web::{Lang, Translator};
-
-#[derive(Template)]
-#[template(path = "emails/action.txt")]
-struct ActionText<'a> {
-    t: Translator,
-    base_url: &'a str,
-    heading: &'a str,
-    greeting: String,
-    lines: Vec<&'a str>,
-    action_label: &'a str,
-    action_url: Option<String>,
-    note: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "emails/action.html")]
-struct ActionHtml<'a> {
-    t: Translator,
-    base_url: &'a str,
-    heading: &'a str,
-    greeting: String,
-    lines: Vec<&'a str>,
-    action_label: &'a str,
-    action_url: Option<String>,
-    note: &'a str,
-}
+use crate::mail::Rendered;
+use crate::mail::templates::{self, Action};
+use crate::web::Lang;
 
 /// Which message; `key` names its words under `email.<key>` in the catalogs.
 pub enum Message {
@@ -81,35 +54,14 @@ pub fn render(
             "email.password_changed.note",
         ),
     };
-    let heading = t.get(&format!("email.{key}.heading"));
-    let greeting = if name.is_empty() {
-        format!("{},", t.get("email.greeting"))
-    } else {
-        format!("{} {name},", t.get("email.greeting"))
+    let action = Action {
+        subject: t.get(&format!("email.{key}.subject")).to_owned(),
+        heading: t.get(&format!("email.{key}.heading")),
+        greeting: templates::greeting(t, name),
+        lines: vec![t.get(&format!("email.{key}.body"))],
+        action_label: t.get(action_key),
+        action_url: url,
+        note: t.get(note_key),
     };
-    let lines = vec![t.get(&format!("email.{key}.body"))];
-    let (action_label, note) = (t.get(action_key), t.get(note_key));
-    templates::render(
-        t.get(&format!("email.{key}.subject")).to_owned(),
-        &ActionText {
-            t,
-            base_url,
-            heading,
-            greeting: greeting.clone(),
-            lines: lines.clone(),
-            action_label,
-            action_url: url.clone(),
-            note,
-        },
-        &ActionHtml {
-            t,
-            base_url,
-            heading,
-            greeting,
-            lines,
-            action_label,
-            action_url: url,
-            note,
-        },
-    )
+    templates::action(t, base_url, &action)
 }
