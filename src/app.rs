@@ -119,6 +119,7 @@ impl Runtime {
         (name = "auth", description = "Sign-up, sign-in, tokens, verification, password reset"),
         (name = "me", description = "The signed-in account: profile, password, email, sessions, data"),
         (name = "organizations", description = "Startups, partners and founding members"),
+        (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks"),
         (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
@@ -294,7 +295,15 @@ fn routes(
                 .service(crate::orgs::api::show)
                 .service(crate::orgs::api::update)
                 .service(crate::orgs::api::members)
-                .service(crate::orgs::api::decide),
+                .service(crate::orgs::api::decide)
+                .service(crate::marketplace::api::list)
+                .service(crate::marketplace::api::create)
+                .service(crate::marketplace::api::show)
+                .service(crate::marketplace::api::update)
+                .service(crate::marketplace::api::history)
+                .service(crate::marketplace::api::act)
+                .service(crate::marketplace::api::queue)
+                .service(crate::marketplace::api::decide),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);

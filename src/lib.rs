@@ -1,7 +1,7 @@
 //! Quai: the innovation platform of Amiens Cluster.
 //!
 //! Infrastructure: [`config`], [`db`], [`error`], [`telemetry`], [`jobs`], [`mail`], [`auth`], [`web`].
-//! Features: [`home`], [`themes`], [`accounts`], [`orgs`], [`admin`]. Features use the infrastructure; the
+//! Features: [`home`], [`themes`], [`accounts`], [`orgs`], [`marketplace`], [`admin`]. Features use the infrastructure; the
 //! infrastructure never imports a feature. [`app`] wires them together.
 
 pub mod accounts;
@@ -14,6 +14,7 @@ pub mod error;
 pub mod home;
 pub mod jobs;
 pub mod mail;
+pub mod marketplace;
 pub mod orgs;
 pub mod telemetry;
 pub mod themes;

@@ -123,15 +123,6 @@ diesel::table! {
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    user_roles,
-    sessions,
-    refresh_tokens,
-    email_tokens,
-    login_failures,
-    audit_log
-);
 
 diesel::table! {
     organizations (id) {
@@ -176,10 +167,66 @@ diesel::joinable!(organization_themes -> organizations (organization_id));
 diesel::joinable!(organization_themes -> themes (theme_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
+
+diesel::table! {
+    offerings (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        slug -> Text,
+        summary -> Text,
+        body -> Text,
+        audience -> Text,
+        conditions -> Text,
+        contact -> Text,
+        status -> Text,
+        moderation_note -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offering_themes (offering_id, theme_id) {
+        offering_id -> BigInt,
+        theme_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    offering_decisions (id) {
+        id -> BigInt,
+        offering_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        from_status -> Text,
+        to_status -> Text,
+        note -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(offerings -> organizations (organization_id));
+diesel::joinable!(offering_themes -> offerings (offering_id));
+diesel::joinable!(offering_themes -> themes (theme_id));
+diesel::joinable!(offering_decisions -> offerings (offering_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    themes,
+    jobs,
+    users,
+    user_roles,
+    sessions,
+    refresh_tokens,
+    email_tokens,
+    login_failures,
+    rate_counters,
+    audit_log,
     organizations,
     organization_themes,
     organization_members,
-    themes,
-    users
+    offerings,
+    offering_themes,
+    offering_decisions,
 );

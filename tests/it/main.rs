@@ -12,6 +12,7 @@ mod errors;
 mod foundation;
 mod jobs;
 mod mail;
+mod marketplace;
 mod migrations;
 mod orgs;
 mod pages;

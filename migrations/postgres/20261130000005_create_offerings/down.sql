@@ -1,0 +1,3 @@
+DROP TABLE offering_decisions;
+DROP TABLE offering_themes;
+DROP TABLE offerings;

@@ -1,0 +1,6 @@
+//! The marketplace: offerings of organizations (products, services, expertise, mentoring,
+//! perks), their lifecycle and moderation.
+
+pub mod api;
+pub mod model;
+pub mod service;

@@ -1,0 +1,237 @@
+//! Rows and queries of `offerings`, `offering_themes` and `offering_decisions`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{offering_decisions, offering_themes, offerings, organizations, themes};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = offerings)]
+pub struct Offering {
+    pub id: i64,
+    pub organization_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub body: String,
+    pub audience: String,
+    pub conditions: String,
+    pub contact: String,
+    pub status: String,
+    pub moderation_note: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The fields people edit.
+#[derive(Clone, Debug, AsChangeset)]
+#[diesel(table_name = offerings)]
+pub struct Fields {
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub audience: String,
+    pub conditions: String,
+    pub contact: String,
+}
+
+pub fn slug_taken(conn: &mut DbConnection, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        offerings::table.filter(offerings::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    slug: &str,
+    f: &Fields,
+    now: NaiveDateTime,
+) -> QueryResult<Offering> {
+    diesel::insert_into(offerings::table)
+        .values((
+            offerings::organization_id.eq(organization_id),
+            offerings::kind.eq(&f.kind),
+            offerings::title.eq(&f.title),
+            offerings::slug.eq(slug),
+            offerings::summary.eq(&f.summary),
+            offerings::body.eq(&f.body),
+            offerings::audience.eq(&f.audience),
+            offerings::conditions.eq(&f.conditions),
+            offerings::contact.eq(&f.contact),
+            offerings::created_at.eq(now),
+            offerings::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    offerings::table
+        .filter(offerings::slug.eq(slug))
+        .select(Offering::as_select())
+        .first(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Offering> {
+    offerings::table
+        .find(id)
+        .select(Offering::as_select())
+        .first(conn)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    f: &Fields,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(offerings::table.find(id))
+        .set((f, offerings::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Moves an offering from `from` to `to` (guarded: 0 when it was no longer in `from`), and
+/// keeps the decision.
+#[allow(clippy::too_many_arguments)]
+pub fn transition(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    actor: Option<i64>,
+    note: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let published_at = (to == "published").then_some(now);
+    let changed = diesel::update(
+        offerings::table
+            .filter(offerings::id.eq(id))
+            .filter(offerings::status.eq(from)),
+    )
+    .set((
+        offerings::status.eq(to),
+        offerings::moderation_note.eq(note),
+        offerings::updated_at.eq(now),
+        offerings::published_at.eq(published_at),
+    ))
+    .execute(conn)?;
+    if changed == 1 {
+        diesel::insert_into(offering_decisions::table)
+            .values((
+                offering_decisions::offering_id.eq(id),
+                offering_decisions::actor_id.eq(actor),
+                offering_decisions::from_status.eq(from),
+                offering_decisions::to_status.eq(to),
+                offering_decisions::note.eq(note),
+                offering_decisions::at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+/// (from, to, note) of every decision, oldest first.
+pub fn history(
+    conn: &mut DbConnection,
+    id: i64,
+) -> QueryResult<Vec<(String, String, String, NaiveDateTime)>> {
+    offering_decisions::table
+        .filter(offering_decisions::offering_id.eq(id))
+        .order(offering_decisions::id.asc())
+        .select((
+            offering_decisions::from_status,
+            offering_decisions::to_status,
+            offering_decisions::note,
+            offering_decisions::at,
+        ))
+        .load(conn)
+}
+
+pub fn theme_slugs(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<String>> {
+    offering_themes::table
+        .inner_join(themes::table)
+        .filter(offering_themes::offering_id.eq(id))
+        .order(themes::position.asc())
+        .select(themes::slug)
+        .load(conn)
+}
+
+/// Replaces the themes; returns the unknown slugs (nothing changed then).
+pub fn set_themes(conn: &mut DbConnection, id: i64, slugs: &[String]) -> QueryResult<Vec<String>> {
+    let found: Vec<(i64, String)> = themes::table
+        .filter(themes::slug.eq_any(slugs))
+        .select((themes::id, themes::slug))
+        .load(conn)?;
+    let unknown: Vec<String> = slugs
+        .iter()
+        .filter(|s| !found.iter().any(|(_, f)| f == *s))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Ok(unknown);
+    }
+    diesel::delete(offering_themes::table.filter(offering_themes::offering_id.eq(id)))
+        .execute(conn)?;
+    for (theme_id, _) in found {
+        diesel::insert_into(offering_themes::table)
+            .values((
+                offering_themes::offering_id.eq(id),
+                offering_themes::theme_id.eq(theme_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(Vec::new())
+}
+
+/// What the public sees: published offerings of active organizations, newest first.
+pub fn list_public(
+    conn: &mut DbConnection,
+    kind: Option<&str>,
+    theme: Option<&str>,
+    audience: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Offering>, i64)> {
+    let filtered = || {
+        let active = organizations::table
+            .filter(organizations::status.eq("active"))
+            .select(organizations::id);
+        let mut q = offerings::table
+            .filter(offerings::status.eq("published"))
+            .filter(offerings::organization_id.eq_any(active))
+            .into_boxed();
+        if let Some(kind) = kind {
+            q = q.filter(offerings::kind.eq(kind.to_owned()));
+        }
+        if let Some(audience) = audience {
+            q = q.filter(offerings::audience.eq_any(vec!["all".to_owned(), audience.to_owned()]));
+        }
+        if let Some(theme) = theme {
+            let with_theme = offering_themes::table
+                .inner_join(themes::table)
+                .filter(themes::slug.eq(theme.to_owned()))
+                .select(offering_themes::offering_id);
+            q = q.filter(offerings::id.eq_any(with_theme));
+        }
+        q
+    };
+    let items = filtered()
+        .order((offerings::published_at.desc(), offerings::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Offering::as_select())
+        .load(conn)?;
+    let total = filtered().count().get_result(conn)?;
+    Ok((items, total))
+}
+
+/// The moderation queue: submitted offerings, oldest first.
+pub fn submitted(conn: &mut DbConnection) -> QueryResult<Vec<Offering>> {
+    offerings::table
+        .filter(offerings::status.eq("submitted"))
+        .order(offerings::updated_at.asc())
+        .select(Offering::as_select())
+        .load(conn)
+}
