@@ -26,6 +26,12 @@ enum Command {
     Worker,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Load demonstration data (a believable Amiens Cluster); running it again changes nothing.
+    Seed {
+        /// Required, so that nobody seeds a real database by accident.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Create a cluster admin, or make an existing account admin. The password is read from a
     /// prompt, or from standard input when it is not a terminal — never from the command line.
     CreateAdmin {
@@ -49,6 +55,49 @@ fn main() -> ExitCode {
         Command::Worker => worker(settings),
         Command::Migrate => migrate(settings),
         Command::CreateAdmin { email, name } => create_admin(settings, &email, &name),
+        Command::Seed { demo } => seed(settings, demo),
+    }
+}
+
+fn seed(settings: Settings, demo: bool) -> ExitCode {
+    if !demo {
+        return fail("only `quai seed --demo` exists: it loads demonstration data");
+    }
+    if let Err(e) = config::prepare_data_dir(&settings.data_dir) {
+        return fail(e);
+    }
+    let url = settings.database_url();
+    let target = match db::Target::parse(&url) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = db::connect_and_migrate(&target) {
+        return fail(e);
+    }
+    let mut conn = match db::establish(&url) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let hash = match quai::auth::password::hash_now(quai::demo::DEMO_PASSWORD) {
+        Ok(h) => h,
+        Err(e) => return fail(e),
+    };
+    match quai::demo::seed(&mut conn, &hash) {
+        Ok(done) => {
+            println!(
+                "demo data: {} accounts, {} organizations, {} offerings added",
+                done.users, done.organizations, done.offerings
+            );
+            println!(
+                "demo accounts (password « {} »):",
+                quai::demo::DEMO_PASSWORD
+            );
+            println!(
+                "  admin@quai.demo (admin), fondatrice@quai.demo (startup), mentor@quai.demo (mentor), partenaire@quai.demo (partner)"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }
 

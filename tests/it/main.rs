@@ -8,6 +8,7 @@ mod accounts;
 mod browser;
 mod browser_accounts;
 mod cli;
+mod demo;
 mod errors;
 mod foundation;
 mod jobs;

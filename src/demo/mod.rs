@@ -1,0 +1,474 @@
+//! `quai seed --demo`: a believable Amiens Cluster on the first start — the four founding
+//! members, ENGIE and ENGIE Cofely with their offerings, fifteen fictional local startups, and
+//! one account per role. Facts about ENGIE and the Amiens heat network come from the article the
+//! project started from; the startups and people are invented. Seeding twice changes nothing.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use crate::auth::model::{self as auth, Kind, Role};
+use crate::db::schema::{offerings, organizations};
+use crate::db::{DbConnection, dialect};
+use crate::error::AppError;
+use crate::marketplace::model as market;
+use crate::orgs::model as orgs;
+
+/// The password of every demo account (printed by the command).
+pub const DEMO_PASSWORD: &str = "quai démo amiens 2026";
+
+struct Org {
+    kind: &'static str,
+    name: &'static str,
+    slug: &'static str,
+    pitch: &'static str,
+    sector: &'static str,
+    stage: Option<&'static str>,
+    themes: &'static [&'static str],
+    offer: Option<(&'static str, &'static str, &'static str, &'static str)>,
+}
+
+const fn startup(
+    name: &'static str,
+    slug: &'static str,
+    pitch: &'static str,
+    sector: &'static str,
+    stage: &'static str,
+    themes: &'static [&'static str],
+    offer: (&'static str, &'static str, &'static str, &'static str),
+) -> Org {
+    Org {
+        kind: "startup",
+        name,
+        slug,
+        pitch,
+        sector,
+        stage: Some(stage),
+        themes,
+        offer: Some(offer),
+    }
+}
+
+const ORGS: &[Org] = &[
+    Org {
+        kind: "founding_member",
+        name: "CCI Amiens-Picardie",
+        slug: "cci-amiens-picardie",
+        pitch: "La chambre de commerce et d’industrie, membre fondateur d’Amiens Cluster.",
+        sector: "Accompagnement des entreprises",
+        stage: None,
+        themes: &["industrie", "numerique"],
+        offer: None,
+    },
+    Org {
+        kind: "founding_member",
+        name: "Université de Picardie Jules Verne (UPJV)",
+        slug: "upjv",
+        pitch: "L’université, ses laboratoires et ses étudiants, membre fondateur d’Amiens Cluster.",
+        sector: "Enseignement supérieur et recherche",
+        stage: None,
+        themes: &["numerique", "sante"],
+        offer: None,
+    },
+    Org {
+        kind: "founding_member",
+        name: "CHU Amiens-Picardie",
+        slug: "chu-amiens-picardie",
+        pitch: "Le centre hospitalier universitaire, membre fondateur d’Amiens Cluster.",
+        sector: "Santé",
+        stage: None,
+        themes: &["sante"],
+        offer: None,
+    },
+    Org {
+        kind: "founding_member",
+        name: "Amiens Métropole",
+        slug: "amiens-metropole",
+        pitch: "La métropole, qui a lancé en 2014 un Pacte pour l’emploi et l’innovation.",
+        sector: "Collectivité",
+        stage: None,
+        themes: &["ville-durable", "mobilite"],
+        offer: None,
+    },
+    Org {
+        kind: "partner",
+        name: "ENGIE",
+        slug: "engie",
+        pitch: "Partenaire d’Amiens Cluster : experts, savoir-faire, mentorat et manifestations thématiques.",
+        sector: "Énergie",
+        stage: None,
+        themes: &["energie", "environnement"],
+        offer: Some((
+            "mentorat",
+            "Mentorat par des experts ENGIE",
+            "Des experts d’ENGIE accompagnent les projets des startups du cluster.",
+            "Gratuit pour les startups d’Amiens Cluster",
+        )),
+    },
+    Org {
+        kind: "partner",
+        name: "ENGIE Cofely",
+        slug: "engie-cofely",
+        pitch: "Filiale d’ENGIE ancrée localement, qui porte avec la Ville le réseau de chaleur d’Amiens.",
+        sector: "Énergie et services",
+        stage: None,
+        themes: &["energie", "ville-durable"],
+        offer: Some((
+            "expertise",
+            "Savoir-faire réseau de chaleur",
+            "Le réseau de chaleur d’Amiens récupère l’énergie des 8,5 millions de m³ d’eau épurée rejetés chaque année par la station d’Ambonne, vise 60 % d’énergies renouvelables et 28 000 tonnes de CO2 évitées par an.",
+            "Sur rendez-vous",
+        )),
+    },
+    startup(
+        "Calorie Picarde",
+        "calorie-picarde",
+        "Capteurs de chaleur fatale pour les petits réseaux.",
+        "Énergie",
+        "prototype",
+        &["energie"],
+        (
+            "produit",
+            "Capteur de chaleur fatale",
+            "Un capteur qui mesure la chaleur perdue de vos installations.",
+            "Prêt de démonstration gratuit",
+        ),
+    ),
+    startup(
+        "Hortillon Data",
+        "hortillon-data",
+        "Données ouvertes et tableaux de bord pour les communes.",
+        "Numérique",
+        "amorcage",
+        &["numerique", "ville-durable"],
+        (
+            "service",
+            "Tableaux de bord communaux",
+            "Vos données publiques en tableaux de bord clairs.",
+            "Sur devis",
+        ),
+    ),
+    startup(
+        "Somme Mobilités",
+        "somme-mobilites",
+        "Covoiturage domicile-travail pour les zones d’activité.",
+        "Mobilité",
+        "croissance",
+        &["mobilite"],
+        (
+            "solution",
+            "Covoiturage d’entreprise",
+            "Une application de covoiturage pour vos salariés.",
+            "Abonnement mensuel",
+        ),
+    ),
+    startup(
+        "Biolin Amiens",
+        "biolin-amiens",
+        "Matériaux biosourcés à base de lin picard.",
+        "Industrie",
+        "prototype",
+        &["industrie", "agroalimentaire"],
+        (
+            "produit",
+            "Panneaux isolants en lin",
+            "Des panneaux isolants issus du lin cultivé en Picardie.",
+            "Sur devis",
+        ),
+    ),
+    startup(
+        "Santé Connect Picardie",
+        "sante-connect-picardie",
+        "Suivi à domicile des patients chroniques.",
+        "Santé",
+        "amorcage",
+        &["sante", "numerique"],
+        (
+            "service",
+            "Télésuivi des patients",
+            "Un suivi à distance en lien avec les équipes soignantes.",
+            "Sur devis",
+        ),
+    ),
+    startup(
+        "Méthane & Co",
+        "methane-et-co",
+        "Petites unités de méthanisation agricole.",
+        "Énergie",
+        "croissance",
+        &["energie", "agroalimentaire"],
+        (
+            "solution",
+            "Méthanisation à la ferme",
+            "Des unités compactes pour valoriser les effluents agricoles.",
+            "Étude de faisabilité offerte",
+        ),
+    ),
+    startup(
+        "Cathédrale XR",
+        "cathedrale-xr",
+        "Visites en réalité augmentée du patrimoine amiénois.",
+        "Culture",
+        "prototype",
+        &["innovation-sociale", "numerique"],
+        (
+            "produit",
+            "Visite augmentée",
+            "Une visite augmentée de la cathédrale et des hortillonnages.",
+            "Licence annuelle",
+        ),
+    ),
+    startup(
+        "Eau Claire Tech",
+        "eau-claire-tech",
+        "Détection des fuites sur les réseaux d’eau.",
+        "Environnement",
+        "amorcage",
+        &["environnement"],
+        (
+            "service",
+            "Détection de fuites",
+            "Des capteurs acoustiques repèrent les fuites avant qu’elles ne coûtent.",
+            "Sur devis",
+        ),
+    ),
+    startup(
+        "Vélo Somme Logistique",
+        "velo-somme-logistique",
+        "Livraisons du dernier kilomètre à vélo-cargo.",
+        "Logistique",
+        "croissance",
+        &["mobilite", "environnement"],
+        (
+            "service",
+            "Livraison à vélo-cargo",
+            "Vos livraisons urbaines sans moteur.",
+            "Au colis",
+        ),
+    ),
+    startup(
+        "Inclusio",
+        "inclusio",
+        "Plateforme d’emploi pour les personnes éloignées du travail.",
+        "Emploi",
+        "amorcage",
+        &["innovation-sociale"],
+        (
+            "avantage",
+            "Premier recrutement accompagné",
+            "Un premier recrutement accompagné sans frais pour les startups du cluster.",
+            "Gratuit",
+        ),
+    ),
+    startup(
+        "Agri Capteurs",
+        "agri-capteurs",
+        "Capteurs d’humidité des sols pour l’irrigation raisonnée.",
+        "Agriculture",
+        "prototype",
+        &["agroalimentaire", "environnement"],
+        (
+            "produit",
+            "Capteurs d’humidité",
+            "Des capteurs connectés pour arroser juste ce qu’il faut.",
+            "Location saisonnière",
+        ),
+    ),
+    startup(
+        "Rénov’Amiens",
+        "renov-amiens",
+        "Diagnostics de rénovation énergétique des logements.",
+        "Bâtiment",
+        "croissance",
+        &["energie", "ville-durable"],
+        (
+            "expertise",
+            "Diagnostic rénovation",
+            "Un diagnostic complet et un plan de travaux chiffré.",
+            "Forfait",
+        ),
+    ),
+    startup(
+        "Pixel Picard",
+        "pixel-picard",
+        "Studio de jeux sérieux pour la formation.",
+        "Numérique",
+        "amorcage",
+        &["numerique", "innovation-sociale"],
+        (
+            "service",
+            "Jeux sérieux sur mesure",
+            "Des jeux de formation pour vos équipes.",
+            "Sur devis",
+        ),
+    ),
+    startup(
+        "Circul’R",
+        "circul-r",
+        "Réemploi des matériaux de chantier.",
+        "Environnement",
+        "prototype",
+        &["environnement", "industrie"],
+        (
+            "solution",
+            "Plateforme de réemploi",
+            "Vendez et achetez des matériaux de réemploi près de chez vous.",
+            "Commission",
+        ),
+    ),
+    startup(
+        "Bloc Santé",
+        "bloc-sante",
+        "Planification intelligente des blocs opératoires.",
+        "Santé",
+        "prototype",
+        &["sante", "numerique"],
+        (
+            "solution",
+            "Planification des blocs",
+            "Moins d’attente, des équipes mieux organisées.",
+            "Sur devis",
+        ),
+    ),
+];
+
+const PEOPLE: &[(&str, &str, Kind, &[Role])] = &[
+    (
+        "admin@quai.demo",
+        "Équipe Amiens Cluster",
+        Kind::PartnerStaff,
+        &[Role::Admin],
+    ),
+    (
+        "fondatrice@quai.demo",
+        "Léa Martin",
+        Kind::StartupFounder,
+        &[Role::StartupMember],
+    ),
+    (
+        "mentor@quai.demo",
+        "Karim Benali",
+        Kind::Mentor,
+        &[Role::Mentor, Role::PartnerMember],
+    ),
+    (
+        "partenaire@quai.demo",
+        "Claire Dubois",
+        Kind::PartnerStaff,
+        &[Role::PartnerMember],
+    ),
+];
+
+/// What a seeding did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Seeded {
+    pub users: usize,
+    pub organizations: usize,
+    pub offerings: usize,
+}
+
+/// Loads the demo data; what already exists (by address or slug) is left alone.
+pub fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<Seeded, AppError> {
+    dialect::write_transaction(conn, |conn| {
+        let now = Utc::now().naive_utc();
+        let mut done = Seeded::default();
+        let mut ids = Vec::new();
+        for (email, name, kind, roles) in PEOPLE {
+            let user = match auth::by_email(conn, email)? {
+                Some(u) => u,
+                None => {
+                    done.users += 1;
+                    auth::insert_user(
+                        conn,
+                        &auth::NewUser {
+                            email,
+                            password_hash,
+                            display_name: name,
+                            lang: "fr",
+                            kind: kind.as_str(),
+                            is_active: true,
+                            email_verified_at: Some(now),
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?
+                }
+            };
+            for role in *roles {
+                auth::grant(conn, user.id, *role, now)?;
+            }
+            ids.push(user.id);
+        }
+        let (founder, partner) = (ids[1], ids[3]);
+        for org in ORGS {
+            let exists: bool = diesel::select(diesel::dsl::exists(
+                organizations::table.filter(organizations::slug.eq(org.slug)),
+            ))
+            .get_result(conn)?;
+            if exists {
+                continue;
+            }
+            done.organizations += 1;
+            let fields = orgs::Fields {
+                name: org.name.into(),
+                pitch: org.pitch.into(),
+                description: format!("{}\n\nMembre d’**Amiens Cluster**.", org.pitch),
+                sector: org.sector.into(),
+                stage: org.stage.map(Into::into),
+                team_size: None,
+                founded_year: None,
+                city: "Amiens".into(),
+                website: String::new(),
+                contact_email: String::new(),
+            };
+            let created = orgs::insert(conn, org.kind, orgs::ACTIVE, org.slug, &fields, now)?;
+            diesel::update(organizations::table.find(created.id))
+                .set(organizations::verified.eq(org.kind != "startup"))
+                .execute(conn)?;
+            let themes: Vec<String> = org.themes.iter().map(|s| (*s).to_owned()).collect();
+            orgs::set_themes(conn, created.id, &themes)?;
+            let owner = if org.kind == "startup" {
+                founder
+            } else {
+                partner
+            };
+            orgs::add_member(conn, created.id, owner, orgs::OWNER, now)?;
+            if let Some((kind, title, summary, conditions)) = org.offer {
+                let slug = crate::web::slug::slugify(title, "offre");
+                let taken: bool = diesel::select(diesel::dsl::exists(
+                    offerings::table.filter(offerings::slug.eq(&slug)),
+                ))
+                .get_result(conn)?;
+                if taken {
+                    continue;
+                }
+                done.offerings += 1;
+                let offer = market::insert(
+                    conn,
+                    created.id,
+                    &slug,
+                    &market::Fields {
+                        kind: kind.into(),
+                        title: title.into(),
+                        summary: summary.into(),
+                        body: format!("{summary}\n\nProposé par **{}**.", org.name),
+                        audience: "all".into(),
+                        conditions: conditions.into(),
+                        contact: String::new(),
+                    },
+                    now,
+                )?;
+                market::set_themes(conn, offer.id, &themes)?;
+                market::transition(
+                    conn,
+                    offer.id,
+                    "draft",
+                    "published",
+                    None,
+                    "Données de démonstration",
+                    now,
+                )?;
+            }
+        }
+        Ok(done)
+    })
+}
