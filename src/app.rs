@@ -318,7 +318,10 @@ fn routes(
         .service(home::switch_language)
         .service(home::robots)
         .service(home::sitemap)
-        .route("/marketplace", web::get().to(home::placeholder))
+        .route(
+            "/marketplace",
+            web::get().to(crate::marketplace::pages::index),
+        )
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/evenements", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))

@@ -448,3 +448,19 @@ pub async fn history(
     })
     .await
 }
+
+/// The names of some organizations, for cards.
+pub async fn organization_names(
+    pool: &Pool,
+    ids: Vec<i64>,
+) -> Result<Vec<(i64, String)>, AppError> {
+    use crate::db::schema::organizations;
+    use diesel::prelude::*;
+    db::run(pool, move |conn| {
+        Ok(organizations::table
+            .filter(organizations::id.eq_any(ids))
+            .select((organizations::id, organizations::name))
+            .load(conn)?)
+    })
+    .await
+}

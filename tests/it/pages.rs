@@ -179,3 +179,72 @@ async fn no_page_has_inline_styles_or_scripts() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_marketplace_shows_published_offerings_with_filters() {
+    let app = TestApp::spawn().await;
+    let empty = app.get("/marketplace").await.text().await.unwrap();
+    assert!(
+        empty.contains("Aucune offre ne correspond"),
+        "an empty state before any offering"
+    );
+    let hash = quai::auth::password::hash_now(quai::demo::DEMO_PASSWORD).unwrap();
+    quai::demo::seed(&mut app.connect(), &hash).unwrap();
+
+    let res = app.get("/marketplace").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("17 offres"), "{html}");
+    assert!(
+        html.contains("Planification des blocs") && html.contains("Bloc Santé"),
+        "newest first"
+    );
+    assert!(html.contains("rel=\"next\""), "12 a page, so a second page");
+    let expertise = app
+        .get("/marketplace?kind=expertise")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        expertise.contains("Savoir-faire réseau de chaleur") && expertise.contains("ENGIE Cofely"),
+        "{expertise}"
+    );
+    let page2 = app.get("/marketplace?page=2").await.text().await.unwrap();
+    assert!(page2.contains("rel=\"prev\"") && !page2.contains("rel=\"next\""));
+
+    let produits = app
+        .get("/marketplace?kind=produit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        produits.contains("4 offres") && produits.contains("Capteur de chaleur fatale"),
+        "{produits}"
+    );
+    assert!(!produits.contains("Savoir-faire réseau de chaleur"));
+    let sante = app
+        .get("/marketplace?theme=sante&kind=mentorat")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sante.contains("Aucune offre") && sante.contains("Voir toutes les offres"));
+    // Unknown filters are ignored, never an error page.
+    let odd = app
+        .get("/marketplace?kind=licorne&theme=astrologie&page=999999999")
+        .await;
+    assert_eq!(odd.status(), 200);
+
+    let english = app
+        .get_with("/marketplace?kind=mentorat", &[("accept-language", "en")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("1 offering") && english.contains("Mentoring"),
+        "{english}"
+    );
+}
