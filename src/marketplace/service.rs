@@ -15,7 +15,7 @@ use crate::mail::{self, templates};
 use crate::orgs::model as orgs;
 use crate::web::Lang;
 use crate::web::pagination::PageRequest;
-use crate::web::slug::slugify;
+use crate::web::slug::first_free;
 
 pub const KINDS: [&str; 6] = [
     "produit",
@@ -112,19 +112,10 @@ fn parse(input: &OfferingInput) -> Result<Fields, AppError> {
 }
 
 fn free_slug(conn: &mut DbConnection, title: &str) -> Result<String, AppError> {
-    let base = slugify(title, "offre");
-    if !model::slug_taken(conn, &base)? {
-        return Ok(base);
-    }
-    for n in 2..1000 {
-        let candidate = format!("{base}-{n}");
-        if !model::slug_taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-    }
-    Err(AppError::Conflict(
-        "Too many offerings share this title.".into(),
-    ))
+    first_free(title, "offre", |candidate| {
+        model::slug_taken(conn, candidate)
+    })?
+    .ok_or_else(|| AppError::Conflict("Too many offerings share this title.".into()))
 }
 
 fn apply_themes(conn: &mut DbConnection, id: i64, themes: &[String]) -> Result<(), AppError> {

@@ -167,21 +167,13 @@ pub fn theme_slugs(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<String>>
 
 /// Replaces the themes; returns the slugs that do not exist (nothing is changed then).
 pub fn set_themes(conn: &mut DbConnection, id: i64, slugs: &[String]) -> QueryResult<Vec<String>> {
-    let found: Vec<(i64, String)> = themes::table
-        .filter(themes::slug.eq_any(slugs))
-        .select((themes::id, themes::slug))
-        .load(conn)?;
-    let unknown: Vec<String> = slugs
-        .iter()
-        .filter(|s| !found.iter().any(|(_, f)| f == *s))
-        .cloned()
-        .collect();
-    if !unknown.is_empty() {
-        return Ok(unknown);
-    }
+    let ids = match crate::themes::model::resolve(conn, slugs)? {
+        Ok(ids) => ids,
+        Err(unknown) => return Ok(unknown),
+    };
     diesel::delete(organization_themes::table.filter(organization_themes::organization_id.eq(id)))
         .execute(conn)?;
-    for (theme_id, _) in found {
+    for theme_id in ids {
         diesel::insert_into(organization_themes::table)
             .values((
                 organization_themes::organization_id.eq(id),

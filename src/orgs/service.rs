@@ -11,7 +11,7 @@ use crate::auth::{Admin, CurrentUser};
 use crate::db::{self, DbConnection, Pool, dialect};
 use crate::error::{AppError, FieldErrors};
 use crate::web::pagination::PageRequest;
-use crate::web::slug::slugify;
+use crate::web::slug::first_free;
 
 /// What a member sends to create or edit an organization.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -157,19 +157,10 @@ fn parse(input: &OrganizationInput) -> Result<Fields, AppError> {
 
 /// The first free slug: `name`, then `name-2`, `name-3`…
 fn free_slug(conn: &mut DbConnection, name: &str) -> Result<String, AppError> {
-    let base = slugify(name, "organisation");
-    if !model::slug_taken(conn, &base)? {
-        return Ok(base);
-    }
-    for n in 2..1000 {
-        let candidate = format!("{base}-{n}");
-        if !model::slug_taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-    }
-    Err(AppError::Conflict(
-        "Too many organizations share this name.".into(),
-    ))
+    first_free(name, "organisation", |candidate| {
+        model::slug_taken(conn, candidate)
+    })?
+    .ok_or_else(|| AppError::Conflict("Too many organizations share this name.".into()))
 }
 
 fn apply_themes(conn: &mut DbConnection, id: i64, themes: &[String]) -> Result<(), AppError> {

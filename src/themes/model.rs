@@ -77,3 +77,24 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Theme> {
         .select(Theme::as_select())
         .first(conn)
 }
+
+/// The ids of the themes named by `slugs`, or the slugs that name no theme.
+pub fn resolve(
+    conn: &mut DbConnection,
+    slugs: &[String],
+) -> QueryResult<Result<Vec<i64>, Vec<String>>> {
+    let found: Vec<(i64, String)> = themes::table
+        .filter(themes::slug.eq_any(slugs))
+        .select((themes::id, themes::slug))
+        .load(conn)?;
+    let unknown: Vec<String> = slugs
+        .iter()
+        .filter(|s| !found.iter().any(|(_, f)| f == *s))
+        .cloned()
+        .collect();
+    Ok(if unknown.is_empty() {
+        Ok(found.into_iter().map(|(id, _)| id).collect())
+    } else {
+        Err(unknown)
+    })
+}

@@ -26,6 +26,26 @@ pub fn slugify(name: &str, fallback: &str) -> String {
     }
 }
 
+/// The first slug of `name` that `taken` says is free: `name`, then `name-2`, `name-3`…
+/// `None` after 999 tries.
+pub fn first_free<E>(
+    name: &str,
+    fallback: &str,
+    mut taken: impl FnMut(&str) -> Result<bool, E>,
+) -> Result<Option<String>, E> {
+    let base = slugify(name, fallback);
+    if !taken(&base)? {
+        return Ok(Some(base));
+    }
+    for n in 2..1000 {
+        let candidate = format!("{base}-{n}");
+        if !taken(&candidate)? {
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
+}
+
 /// Folds the accented letters of French (and a few neighbours) to ASCII.
 fn fold(c: char) -> impl Iterator<Item = char> {
     let folded: &str = match c {
