@@ -144,6 +144,7 @@ diesel::table! {
         moderation_note -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        logo -> Nullable<Text>,
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Organization {
     pub moderation_note: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The stored logo's file name under `<data_dir>/media/logos`, if any.
+    pub logo: Option<String>,
 }
 
 /// The fields people edit.
