@@ -296,6 +296,12 @@ fn routes(
                 .service(crate::orgs::api::update)
                 .service(crate::orgs::api::members)
                 .service(crate::orgs::api::decide)
+                .service(crate::orgs::api::invite)
+                .service(crate::orgs::api::invitations)
+                .service(crate::orgs::api::revoke_invitation)
+                .service(crate::orgs::api::accept_invitation)
+                .service(crate::orgs::api::remove_member)
+                .service(crate::orgs::api::transfer)
                 .service(crate::marketplace::api::list)
                 .service(crate::marketplace::api::create)
                 .service(crate::marketplace::api::show)
@@ -318,10 +324,8 @@ fn routes(
         .service(home::switch_language)
         .service(home::robots)
         .service(home::sitemap)
-        .route(
-            "/marketplace",
-            web::get().to(crate::marketplace::pages::index),
-        )
+        .configure(crate::marketplace::pages::configure)
+        .configure(crate::orgs::pages::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/evenements", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))

@@ -208,6 +208,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organization_invitations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(offerings -> organizations (organization_id));
 diesel::joinable!(offering_themes -> offerings (offering_id));
 diesel::joinable!(offering_themes -> themes (theme_id));
@@ -230,4 +247,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     offerings,
     offering_themes,
     offering_decisions,
+    organization_invitations,
 );

@@ -165,9 +165,9 @@ pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
 }
 
 #[get("/sitemap.xml")]
-pub async fn sitemap(state: web::Data<AppState>) -> HttpResponse {
+pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let base = state.settings.base_url.as_str().trim_end_matches('/');
-    let urls: String = [
+    let mut urls: String = [
         "/",
         "/marketplace",
         "/mentorat",
@@ -177,11 +177,18 @@ pub async fn sitemap(state: web::Data<AppState>) -> HttpResponse {
     .iter()
     .map(|p| format!("  <url><loc>{base}{p}</loc></url>\n"))
     .collect();
-    HttpResponse::Ok()
+    // Slugs are made of [a-z0-9-]: nothing to escape in the XML.
+    for (path, updated) in crate::marketplace::service::public_pages(&state.db).await? {
+        urls.push_str(&format!(
+            "  <url><loc>{base}{path}</loc><lastmod>{}</lastmod></url>\n",
+            updated.format("%Y-%m-%d")
+        ));
+    }
+    Ok(HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
         .body(format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n"
-        ))
+        )))
 }
 
 #[cfg(test)]

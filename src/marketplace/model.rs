@@ -227,3 +227,40 @@ pub fn submitted(conn: &mut DbConnection) -> QueryResult<Vec<Offering>> {
         .select(Offering::as_select())
         .load(conn)
 }
+
+pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Offering> {
+    offerings::table
+        .filter(offerings::slug.eq(slug))
+        .select(Offering::as_select())
+        .first(conn)
+}
+
+/// The offerings of some organizations, newest first; only the published ones unless `all`.
+pub fn of_organizations(
+    conn: &mut DbConnection,
+    organization_ids: &[i64],
+    all: bool,
+) -> QueryResult<Vec<Offering>> {
+    let mut q = offerings::table
+        .filter(offerings::organization_id.eq_any(organization_ids.to_vec()))
+        .into_boxed();
+    if !all {
+        q = q.filter(offerings::status.eq("published"));
+    }
+    q.order((offerings::updated_at.desc(), offerings::id.desc()))
+        .select(Offering::as_select())
+        .load(conn)
+}
+
+/// (slug, updated_at) of every public offering, for the sitemap.
+pub fn public_pages(conn: &mut DbConnection) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    let active = organizations::table
+        .filter(organizations::status.eq("active"))
+        .select(organizations::id);
+    offerings::table
+        .filter(offerings::status.eq("published"))
+        .filter(offerings::organization_id.eq_any(active))
+        .order(offerings::id.asc())
+        .select((offerings::slug, offerings::updated_at))
+        .load(conn)
+}

@@ -455,3 +455,134 @@ pub async fn organization_names(
     })
     .await
 }
+
+/// An offering's page: the offering, its themes and its organization, and whether the viewer
+/// is one of its members (or an admin) and so may see it before publication.
+pub struct OfferingPage {
+    pub offering: Offering,
+    pub themes: Vec<String>,
+    pub organization: orgs::Organization,
+    pub insider: bool,
+}
+
+/// The page of `/offres/{slug}`, with the visibility rules of [`get`].
+pub async fn page(
+    pool: &Pool,
+    viewer: Option<&CurrentUser>,
+    slug: String,
+) -> Result<OfferingPage, AppError> {
+    let viewer = viewer.cloned();
+    db::run(pool, move |conn| {
+        let offering = model::by_slug(conn, &slug)?;
+        let organization = orgs::find(conn, offering.organization_id)?;
+        let public = offering.status == "published" && organization.status == orgs::ACTIVE;
+        let insider = match &viewer {
+            Some(v) => v.is_admin() || orgs::role_of(conn, organization.id, v.user_id)?.is_some(),
+            None => false,
+        };
+        if !public && !insider {
+            return Err(AppError::NotFound);
+        }
+        let themes = model::theme_slugs(conn, offering.id)?;
+        Ok(OfferingPage {
+            offering,
+            themes,
+            organization,
+            insider,
+        })
+    })
+    .await
+}
+
+/// The published offerings of one organization, with their themes.
+pub async fn published_of(
+    pool: &Pool,
+    organization_id: i64,
+) -> Result<Vec<(Offering, Vec<String>)>, AppError> {
+    db::run(pool, move |conn| {
+        let mut out = Vec::new();
+        for o in model::of_organizations(conn, &[organization_id], false)? {
+            let themes = model::theme_slugs(conn, o.id)?;
+            out.push((o, themes));
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// Every offering of the organizations the user belongs to, whatever its status, with the
+/// organization's name.
+pub async fn mine(pool: &Pool, me: &CurrentUser) -> Result<Vec<(Offering, String)>, AppError> {
+    let user_id = me.user_id;
+    db::run(pool, move |conn| {
+        let memberships = orgs::of_user(conn, user_id)?;
+        let ids: Vec<i64> = memberships.iter().map(|(o, _)| o.id).collect();
+        Ok(model::of_organizations(conn, &ids, true)?
+            .into_iter()
+            .map(|o| {
+                let name = memberships
+                    .iter()
+                    .find(|(org, _)| org.id == o.organization_id)
+                    .map(|(org, _)| org.name.clone())
+                    .unwrap_or_default();
+                (o, name)
+            })
+            .collect())
+    })
+    .await
+}
+
+/// An offering with what its editor needs: themes, organization, decisions. Members and admins.
+pub async fn for_editing(
+    pool: &Pool,
+    me: &CurrentUser,
+    id: i64,
+) -> Result<(Offering, Vec<String>, orgs::Organization, Vec<Decision>), AppError> {
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        let offering = model::find(conn, id)?;
+        require_member(conn, &me, offering.organization_id)?;
+        let organization = orgs::find(conn, offering.organization_id)?;
+        let themes = model::theme_slugs(conn, id)?;
+        let decisions = model::history(conn, id)?;
+        Ok((offering, themes, organization, decisions))
+    })
+    .await
+}
+
+/// (from, to, note, at) of one decision.
+pub type Decision = (String, String, String, chrono::NaiveDateTime);
+
+/// The moderation queue with each offering's organization and themes.
+pub async fn queue_details(
+    pool: &Pool,
+    _admin: &Admin,
+) -> Result<Vec<(Offering, orgs::Organization, Vec<String>)>, AppError> {
+    db::run(pool, |conn| {
+        let mut out = Vec::new();
+        for o in model::submitted(conn)? {
+            let org = orgs::find(conn, o.organization_id)?;
+            let themes = model::theme_slugs(conn, o.id)?;
+            out.push((o, org, themes));
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// (path, last change) of every public offering and organization, for `sitemap.xml`.
+pub async fn public_pages(pool: &Pool) -> Result<Vec<(String, chrono::NaiveDateTime)>, AppError> {
+    db::run(pool, |conn| {
+        let mut pages: Vec<(String, chrono::NaiveDateTime)> = orgs::public_pages(conn)?
+            .into_iter()
+            .map(|(kind, slug, at)| (orgs::path_of(&kind, &slug), at))
+            .collect();
+        pages.extend(
+            model::public_pages(conn)?
+                .into_iter()
+                .map(|(slug, at)| (format!("/offres/{slug}"), at)),
+        );
+        Ok(pages)
+    })
+    .await
+}

@@ -1,9 +1,10 @@
 //! `/api/v1/organizations…` and the admins' decision on new organizations.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 
-use super::model::Organization;
+use super::membership::{self, InvitationInput};
+use super::model::{Invitation, Organization};
 use super::service::{self, OrganizationInput};
 use crate::app::AppState;
 use crate::auth::{Admin, CurrentUser, MaybeUser};
@@ -220,4 +221,152 @@ pub async fn decide(
         .await
         .or_else(|_| Ok::<_, AppError>((org, Vec::new())))?;
     Ok(web::Json(OrganizationResource::new(org, themes)))
+}
+
+/// An open invitation, as its organization's owners see it (never its token).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InvitationResource {
+    pub id: i64,
+    pub email: String,
+    /// `member` or `owner`.
+    pub role: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub expires_at: chrono::NaiveDateTime,
+}
+
+impl From<Invitation> for InvitationResource {
+    fn from(i: Invitation) -> Self {
+        Self {
+            id: i.id,
+            email: i.email,
+            role: i.role,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+        }
+    }
+}
+
+/// Invite someone by email (owners and admins); the link works 7 days, once, for that address.
+#[utoipa::path(tag = "organizations", params(("id" = i64, Path)), request_body = InvitationInput, security(("bearer" = [])), responses(
+    (status = 201, description = "Invitation sent", body = InvitationResource),
+    (status = 403, description = "Not an owner", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already a member", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid address or role", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations/{id}/invitations")]
+pub async fn invite(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<InvitationInput>,
+) -> Result<HttpResponse, AppError> {
+    let invitation = membership::invite(
+        &state.db,
+        &state.settings,
+        &me,
+        id.into_inner(),
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(InvitationResource::from(invitation)))
+}
+
+/// The open invitations of an organization (owners and admins).
+#[utoipa::path(tag = "organizations", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "Open invitations", body = [InvitationResource]),
+    (status = 403, description = "Not an owner", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations/{id}/invitations")]
+pub async fn invitations(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<InvitationResource>>, AppError> {
+    let open = membership::invitations(&state.db, &me, id.into_inner()).await?;
+    Ok(web::Json(open.into_iter().map(Into::into).collect()))
+}
+
+/// Revoke an open invitation: its link stops working.
+#[utoipa::path(tag = "organizations", params(("id" = i64, Path), ("invitation_id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "Revoked"),
+    (status = 403, description = "Not an owner", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such open invitation", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/organizations/{id}/invitations/{invitation_id}")]
+pub async fn revoke_invitation(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, invitation_id) = path.into_inner();
+    membership::revoke(&state.db, &me, id, invitation_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInput {
+    /// The `jeton` of the emailed link.
+    pub token: String,
+}
+
+/// Join an organization from an invitation (signed in with the invited address).
+#[utoipa::path(tag = "organizations", request_body = AcceptInput, security(("bearer" = [])), responses(
+    (status = 200, description = "Joined", body = OrganizationResource),
+    (status = 403, description = "Invitation sent to another address", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already a member", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid, used, revoked or expired link", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/invitations/accept")]
+pub async fn accept_invitation(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Json<AcceptInput>,
+) -> Result<web::Json<OrganizationResource>, AppError> {
+    let org = membership::accept(&state.db, &me, body.into_inner().token).await?;
+    let (org, themes) = service::get(&state.db, Some(&me), org.id).await?;
+    Ok(web::Json(OrganizationResource::new(org, themes)))
+}
+
+/// Remove a member (owners and admins), or leave (yourself). The last owner cannot leave.
+#[utoipa::path(tag = "organizations", params(("id" = i64, Path), ("user_id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "Removed"),
+    (status = 403, description = "Not an owner", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not a member", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "The last owner", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/organizations/{id}/members/{user_id}")]
+pub async fn remove_member(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, user_id) = path.into_inner();
+    membership::remove(&state.db, &me, id, user_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    /// The member who becomes owner.
+    pub user_id: i64,
+}
+
+/// Hand the ownership to another member: they become owner, you a member.
+#[utoipa::path(tag = "organizations", params(("id" = i64, Path)), request_body = TransferInput, security(("bearer" = [])), responses(
+    (status = 204, description = "Transferred"),
+    (status = 403, description = "Not an owner", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already an owner", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Not a member", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations/{id}/transfer")]
+pub async fn transfer(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<TransferInput>,
+) -> Result<HttpResponse, AppError> {
+    membership::transfer(&state.db, &me, id.into_inner(), body.into_inner().user_id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -2,5 +2,8 @@
 //! themes. A new organization is public once a cluster admin approves it.
 
 pub mod api;
+mod manage;
+pub mod membership;
 pub mod model;
+pub mod pages;
 pub mod service;

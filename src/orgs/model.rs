@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{organization_members, organization_themes, organizations, themes};
+use crate::db::schema::{
+    organization_invitations, organization_members, organization_themes, organizations, themes,
+};
 
 pub const ACTIVE: &str = "active";
 pub const PENDING: &str = "pending";
@@ -229,4 +231,220 @@ pub fn members(
             organization_members::joined_at,
         ))
         .load(conn)
+}
+
+impl Organization {
+    /// Its public page: `/startups/{slug}` for startups, `/partenaires/{slug}` for partners and
+    /// founding members.
+    pub fn path(&self) -> String {
+        path_of(&self.kind, &self.slug)
+    }
+
+    /// Up to two initials, for the card of an organization without a logo.
+    pub fn initials(&self) -> String {
+        let words: Vec<&str> = self
+            .name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let initials: String = match words.as_slice() {
+            [] => "?".into(),
+            [one] => one.chars().take(2).collect(),
+            [first, second, ..] => first
+                .chars()
+                .take(1)
+                .chain(second.chars().take(1))
+                .collect(),
+        };
+        initials.to_uppercase()
+    }
+}
+
+/// The public page of an organization of `kind`.
+pub fn path_of(kind: &str, slug: &str) -> String {
+    match kind {
+        "startup" => format!("/startups/{slug}"),
+        _ => format!("/partenaires/{slug}"),
+    }
+}
+
+/// The organizations a user belongs to, with their role, by name.
+pub fn of_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(Organization, String)>> {
+    organizations::table
+        .inner_join(organization_members::table)
+        .filter(organization_members::user_id.eq(user_id))
+        .order(organizations::name.asc())
+        .select((Organization::as_select(), organization_members::role))
+        .load(conn)
+}
+
+/// Organizations waiting for an admin, oldest first.
+pub fn pending(conn: &mut DbConnection) -> QueryResult<Vec<Organization>> {
+    organizations::table
+        .filter(organizations::status.eq(PENDING))
+        .order(organizations::created_at.asc())
+        .select(Organization::as_select())
+        .load(conn)
+}
+
+/// (kind, slug, updated_at) of every active organization, for the sitemap.
+pub fn public_pages(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    organizations::table
+        .filter(organizations::status.eq(ACTIVE))
+        .order(organizations::id.asc())
+        .select((
+            organizations::kind,
+            organizations::slug,
+            organizations::updated_at,
+        ))
+        .load(conn)
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = organization_invitations)]
+pub struct Invitation {
+    pub id: i64,
+    pub organization_id: i64,
+    pub email: String,
+    pub role: String,
+    pub token_hash: String,
+    pub invited_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub accepted_by: Option<i64>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl Invitation {
+    pub fn is_open(&self, now: NaiveDateTime) -> bool {
+        self.accepted_at.is_none() && self.revoked_at.is_none() && self.expires_at > now
+    }
+}
+
+/// A new invitation (the caller revokes the open ones to the same address first).
+pub struct NewInvitation<'a> {
+    pub organization_id: i64,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub token_hash: &'a str,
+    pub invited_by: Option<i64>,
+    pub now: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub fn insert_invitation(
+    conn: &mut DbConnection,
+    new: &NewInvitation<'_>,
+) -> QueryResult<Invitation> {
+    diesel::insert_into(organization_invitations::table)
+        .values((
+            organization_invitations::organization_id.eq(new.organization_id),
+            organization_invitations::email.eq(new.email),
+            organization_invitations::role.eq(new.role),
+            organization_invitations::token_hash.eq(new.token_hash),
+            organization_invitations::invited_by.eq(new.invited_by),
+            organization_invitations::created_at.eq(new.now),
+            organization_invitations::expires_at.eq(new.expires_at),
+        ))
+        .execute(conn)?;
+    organization_invitations::table
+        .filter(organization_invitations::token_hash.eq(new.token_hash))
+        .select(Invitation::as_select())
+        .first(conn)
+}
+
+/// Open invitations of an organization, newest first.
+pub fn open_invitations(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Invitation>> {
+    organization_invitations::table
+        .filter(organization_invitations::organization_id.eq(organization_id))
+        .filter(organization_invitations::accepted_at.is_null())
+        .filter(organization_invitations::revoked_at.is_null())
+        .filter(organization_invitations::expires_at.gt(now))
+        .order(organization_invitations::id.desc())
+        .select(Invitation::as_select())
+        .load(conn)
+}
+
+pub fn invitation_by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<Invitation>> {
+    organization_invitations::table
+        .filter(organization_invitations::token_hash.eq(hash))
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Revokes the open invitations of an organization: all of them to `email`, or the one `id`.
+pub fn revoke_invitations(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    email: Option<&str>,
+    id: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut q = diesel::update(organization_invitations::table)
+        .filter(organization_invitations::organization_id.eq(organization_id))
+        .filter(organization_invitations::accepted_at.is_null())
+        .filter(organization_invitations::revoked_at.is_null())
+        .into_boxed();
+    if let Some(email) = email {
+        q = q.filter(organization_invitations::email.eq(email.to_owned()));
+    }
+    if let Some(id) = id {
+        q = q.filter(organization_invitations::id.eq(id));
+    }
+    q.set(organization_invitations::revoked_at.eq(now))
+        .execute(conn)
+}
+
+/// Marks an open invitation accepted (guarded: 0 when it was used, revoked or expired meanwhile).
+pub fn accept_invitation(
+    conn: &mut DbConnection,
+    id: i64,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        organization_invitations::table
+            .filter(organization_invitations::id.eq(id))
+            .filter(organization_invitations::accepted_at.is_null())
+            .filter(organization_invitations::revoked_at.is_null())
+            .filter(organization_invitations::expires_at.gt(now)),
+    )
+    .set((
+        organization_invitations::accepted_at.eq(now),
+        organization_invitations::accepted_by.eq(user_id),
+    ))
+    .execute(conn)
+}
+
+pub fn remove_member(conn: &mut DbConnection, id: i64, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(
+        organization_members::table
+            .filter(organization_members::organization_id.eq(id))
+            .filter(organization_members::user_id.eq(user_id)),
+    )
+    .execute(conn)
+}
+
+pub fn set_role(conn: &mut DbConnection, id: i64, user_id: i64, role: &str) -> QueryResult<usize> {
+    diesel::update(
+        organization_members::table
+            .filter(organization_members::organization_id.eq(id))
+            .filter(organization_members::user_id.eq(user_id)),
+    )
+    .set(organization_members::role.eq(role))
+    .execute(conn)
+}
+
+pub fn owner_count(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
+    organization_members::table
+        .filter(organization_members::organization_id.eq(id))
+        .filter(organization_members::role.eq(OWNER))
+        .count()
+        .get_result(conn)
 }

@@ -364,3 +364,40 @@ pub async fn decide(
     })
     .await
 }
+
+/// The public profile at `/startups/{slug}` or `/partenaires/{slug}`, with the rules of [`get`];
+/// also says whether the viewer is one of its members (or an admin).
+pub async fn profile(
+    pool: &Pool,
+    viewer: Option<&CurrentUser>,
+    slug: String,
+) -> Result<(Organization, Vec<String>, bool), AppError> {
+    let (viewer_id, admin) = (
+        viewer.map(|v| v.user_id),
+        viewer.is_some_and(|v| v.is_admin()),
+    );
+    db::run(pool, move |conn| {
+        let org = model::by_slug(conn, &slug)?;
+        let member = match viewer_id {
+            Some(uid) => model::role_of(conn, org.id, uid)?.is_some(),
+            None => false,
+        };
+        if org.status != ACTIVE && !member && !admin {
+            return Err(AppError::NotFound);
+        }
+        let themes = model::theme_slugs(conn, org.id)?;
+        Ok((org, themes, member || admin))
+    })
+    .await
+}
+
+/// The organizations the signed-in user belongs to, with their role.
+pub async fn mine(pool: &Pool, me: &CurrentUser) -> Result<Vec<(Organization, String)>, AppError> {
+    let user_id = me.user_id;
+    db::run(pool, move |conn| Ok(model::of_user(conn, user_id)?)).await
+}
+
+/// New organizations waiting for a decision.
+pub async fn pending(pool: &Pool, _admin: &Admin) -> Result<Vec<Organization>, AppError> {
+    db::run(pool, |conn| Ok(model::pending(conn)?)).await
+}

@@ -3,9 +3,11 @@
 pub mod assets;
 pub mod dates;
 pub mod errors;
+pub mod forms;
 pub mod i18n;
 pub mod markdown;
 pub mod pagination;
+pub mod respond;
 pub mod slug;
 
 use actix_web::{HttpMessage, HttpRequest};
@@ -43,6 +45,12 @@ pub struct Layout {
     pub user: Option<SignedIn>,
     /// The CSRF token of this visitor, for the forms of the layout (the sign-out button).
     pub csrf: String,
+    /// `https://quai.example` without a trailing slash, for absolute links (Open Graph).
+    pub base: String,
+    /// Open Graph type: `website`, or `article` for an offering, `profile` for an organization.
+    pub og_type: &'static str,
+    /// An absolute image address for link previews.
+    pub og_image: Option<String>,
 }
 
 impl Layout {
@@ -72,6 +80,24 @@ impl Layout {
             canonical: format!("{base}{}", req.path()),
             user,
             csrf: crate::auth::csrf::form_token(req),
+            base,
+            og_type: "website",
+            og_image: None,
+        }
+    }
+
+    /// The Open Graph type and image of a page about one thing.
+    pub fn about(mut self, og_type: &'static str, image_path: Option<&str>) -> Self {
+        self.og_type = og_type;
+        self.og_image = image_path.map(|p| format!("{}{p}", self.base));
+        self
+    }
+
+    /// `fr_FR` or `en_GB`, for `og:locale`.
+    pub fn locale(&self) -> &'static str {
+        match self.lang {
+            Lang::Fr => "fr_FR",
+            Lang::En => "en_GB",
         }
     }
 

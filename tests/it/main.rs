@@ -14,6 +14,7 @@ mod foundation;
 mod jobs;
 mod mail;
 mod marketplace;
+mod marketplace_pages;
 mod migrations;
 mod orgs;
 mod pages;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod browser;
 pub mod smtp;
+pub mod visitor;
 
 use std::path::PathBuf;
 

@@ -5,9 +5,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
 
-use super::service::{self, Filters, KINDS};
+use super::Choice;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::marketplace::service::{self, Filters, KINDS};
 use crate::themes::service as themes;
 use crate::web::pagination::{PageQuery, PageRequest};
 use crate::web::{Lang, Layout, Translator};
@@ -24,18 +25,13 @@ pub struct MarketQuery {
 }
 
 pub struct Card {
+    pub href: String,
     pub title: String,
     pub organization: String,
     pub kind_key: String,
     pub summary: String,
     pub conditions: String,
     pub themes: Vec<(String, String)>,
-}
-
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -124,6 +120,7 @@ pub async fn index(
                 .unwrap_or_default(),
             kind_key: format!("marketplace.kind.{}", o.kind),
             themes: slugs.iter().map(|s| (s.clone(), label_of(s))).collect(),
+            href: format!("/offres/{}", o.slug),
             title: o.title,
             summary: o.summary,
             conditions: o.conditions,
