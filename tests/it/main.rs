@@ -15,6 +15,7 @@ mod jobs;
 mod mail;
 mod marketplace;
 mod marketplace_pages;
+mod members;
 mod migrations;
 mod orgs;
 mod pages;
