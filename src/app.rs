@@ -34,7 +34,10 @@ pub struct AppState {
 
 /// Every kind of job this build knows how to run.
 pub fn registry() -> Registry {
-    Registry::default().register::<SendEmail>()
+    Registry::default()
+        .register::<SendEmail>()
+        .register::<crate::marketplace::requests::RemindRequest>()
+        .register::<crate::marketplace::requests::ExpireRequest>()
 }
 
 /// Start-up failures: one clear line each.
@@ -309,7 +312,11 @@ fn routes(
                 .service(crate::marketplace::api::history)
                 .service(crate::marketplace::api::act)
                 .service(crate::marketplace::api::queue)
-                .service(crate::marketplace::api::decide),
+                .service(crate::marketplace::api::decide)
+                .service(crate::marketplace::api::create_request)
+                .service(crate::marketplace::api::list_requests)
+                .service(crate::marketplace::api::show_request)
+                .service(crate::marketplace::api::answer_request),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);

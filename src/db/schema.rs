@@ -224,7 +224,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    offering_requests (id) {
+        id -> BigInt,
+        offering_id -> BigInt,
+        requester_org_id -> BigInt,
+        requester_id -> Nullable<BigInt>,
+        message -> Text,
+        status -> Text,
+        answer -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        expires_at -> Timestamp,
+        reminded_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(organization_invitations -> organizations (organization_id));
+diesel::joinable!(offering_requests -> offerings (offering_id));
 diesel::joinable!(offerings -> organizations (organization_id));
 diesel::joinable!(offering_themes -> offerings (offering_id));
 diesel::joinable!(offering_themes -> themes (theme_id));
@@ -248,4 +265,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     offering_themes,
     offering_decisions,
     organization_invitations,
+    offering_requests,
 );

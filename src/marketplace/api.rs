@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::model::Offering;
+use super::requests::{self, RequestInput, RequestView};
 use super::service::{self, Filters, OfferingInput};
 use crate::app::AppState;
 use crate::auth::{Admin, CurrentUser, MaybeUser};
@@ -249,4 +250,143 @@ pub async fn decide(
     )
     .await?;
     Ok(web::Json(OfferingResource::new(offering, Vec::new())))
+}
+
+/// An offering request, as both sides see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RequestResource {
+    pub id: i64,
+    pub offering_id: i64,
+    pub offering_title: String,
+    /// The offering's organization, which answers.
+    pub organization_id: i64,
+    pub organization_name: String,
+    /// The asking organization.
+    pub requester_organization_id: i64,
+    pub requester_organization_name: String,
+    pub requester_name: String,
+    pub message: String,
+    /// `new`, `in_discussion`, `accepted`, `declined` or `expired`.
+    pub status: String,
+    /// The answering side's last note.
+    pub answer: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    /// When it expires if nobody settles it (open requests only).
+    pub expires_at: Option<chrono::NaiveDateTime>,
+}
+
+impl From<RequestView> for RequestResource {
+    fn from(v: RequestView) -> Self {
+        Self {
+            expires_at: requests::deadline(&v.request),
+            id: v.request.id,
+            offering_id: v.offering.id,
+            offering_title: v.offering.title,
+            organization_id: v.owner.id,
+            organization_name: v.owner.name,
+            requester_organization_id: v.requester.id,
+            requester_organization_name: v.requester.name,
+            requester_name: v.requester_name,
+            message: v.request.message,
+            status: v.request.status,
+            answer: v.request.answer,
+            created_at: v.request.created_at,
+            updated_at: v.request.updated_at,
+        }
+    }
+}
+
+/// Ask about a published offering on behalf of one of your organizations; its owners are
+/// emailed at once and reminded after 5 days; the request expires after 21 days without a step.
+#[utoipa::path(tag = "marketplace", request_body = RequestInput, security(("bearer" = [])), responses(
+    (status = 201, description = "Sent", body = RequestResource),
+    (status = 404, description = "No such published offering", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "An open request already exists", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Empty message, or not an organization that may ask", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/offering-requests")]
+pub async fn create_request(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Json<RequestInput>,
+) -> Result<HttpResponse, AppError> {
+    let request = requests::create(&state.db, &state.settings, &me, body.into_inner()).await?;
+    let view = requests::get(&state.db, &me, request.id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/offering-requests/{}", request.id),
+        ))
+        .json(RequestResource::from(view)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RequestsQuery {
+    /// `received` (about your organizations' offerings, the default) or `sent`.
+    pub r#box: Option<String>,
+}
+
+/// The requests your organizations received or sent, newest first.
+#[utoipa::path(tag = "marketplace", params(RequestsQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "Requests", body = [RequestResource]),
+    (status = 422, description = "Unknown box", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/offering-requests")]
+pub async fn list_requests(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<RequestsQuery>,
+) -> Result<web::Json<Vec<RequestResource>>, AppError> {
+    let received = match query.r#box.as_deref() {
+        None | Some("received") => true,
+        Some("sent") => false,
+        Some(_) => return Err(AppError::validation("box", "must be received or sent")),
+    };
+    let found = requests::mine(&state.db, &me, received).await?;
+    Ok(web::Json(found.into_iter().map(Into::into).collect()))
+}
+
+/// One request (both organizations' members, and admins).
+#[utoipa::path(tag = "marketplace", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "The request", body = RequestResource),
+    (status = 403, description = "Neither side", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/offering-requests/{id}")]
+pub async fn show_request(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<RequestResource>, AppError> {
+    let view = requests::get(&state.db, &me, id.into_inner()).await?;
+    Ok(web::Json(view.into()))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    /// `in_discussion`, `accepted` or `declined`.
+    pub status: String,
+    /// Read by the asking organization.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The offering's organization answers: in discussion, accepted or declined; the asker is emailed.
+#[utoipa::path(tag = "marketplace", params(("id" = i64, Path)), request_body = AnswerInput, security(("bearer" = [])), responses(
+    (status = 200, description = "The request", body = RequestResource),
+    (status = 403, description = "Not the offering's organization", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "The request is already settled", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/offering-requests/{id}/status")]
+pub async fn answer_request(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<AnswerInput>,
+) -> Result<web::Json<RequestResource>, AppError> {
+    let id = id.into_inner();
+    let AnswerInput { status, note } = body.into_inner();
+    requests::answer(&state.db, &state.settings, &me, id, &status, note).await?;
+    Ok(web::Json(requests::get(&state.db, &me, id).await?.into()))
 }

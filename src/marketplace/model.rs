@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{offering_decisions, offering_themes, offerings, organizations, themes};
+use crate::db::schema::{
+    offering_decisions, offering_requests, offering_themes, offerings, organizations, themes,
+};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = offerings)]
@@ -262,5 +264,146 @@ pub fn public_pages(conn: &mut DbConnection) -> QueryResult<Vec<(String, NaiveDa
         .filter(offerings::organization_id.eq_any(active))
         .order(offerings::id.asc())
         .select((offerings::slug, offerings::updated_at))
+        .load(conn)
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = offering_requests)]
+pub struct Request {
+    pub id: i64,
+    pub offering_id: i64,
+    pub requester_org_id: i64,
+    pub requester_id: Option<i64>,
+    pub message: String,
+    pub status: String,
+    pub answer: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub reminded_at: Option<NaiveDateTime>,
+}
+
+pub struct NewRequest<'a> {
+    pub offering_id: i64,
+    pub requester_org_id: i64,
+    pub requester_id: i64,
+    pub message: &'a str,
+    pub now: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// A new request, or `None` when this organization already has an open one for the offering.
+pub fn insert_request(
+    conn: &mut DbConnection,
+    new: &NewRequest<'_>,
+) -> QueryResult<Option<Request>> {
+    let open = open_request(conn, new.offering_id, new.requester_org_id)?;
+    if open.is_some() {
+        return Ok(None);
+    }
+    diesel::insert_into(offering_requests::table)
+        .values((
+            offering_requests::offering_id.eq(new.offering_id),
+            offering_requests::requester_org_id.eq(new.requester_org_id),
+            offering_requests::requester_id.eq(new.requester_id),
+            offering_requests::message.eq(new.message),
+            offering_requests::created_at.eq(new.now),
+            offering_requests::updated_at.eq(new.now),
+            offering_requests::expires_at.eq(new.expires_at),
+        ))
+        .execute(conn)?;
+    open_request(conn, new.offering_id, new.requester_org_id)
+}
+
+fn open_request(
+    conn: &mut DbConnection,
+    offering_id: i64,
+    requester_org_id: i64,
+) -> QueryResult<Option<Request>> {
+    offering_requests::table
+        .filter(offering_requests::offering_id.eq(offering_id))
+        .filter(offering_requests::requester_org_id.eq(requester_org_id))
+        .filter(offering_requests::status.eq_any(["new", "in_discussion"]))
+        .select(Request::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_request(conn: &mut DbConnection, id: i64) -> QueryResult<Request> {
+    offering_requests::table
+        .find(id)
+        .select(Request::as_select())
+        .first(conn)
+}
+
+/// Moves a request on (guarded: 0 when it was no longer in one of `from`).
+pub fn set_request_status(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    answer: &str,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        offering_requests::table
+            .filter(offering_requests::id.eq(id))
+            .filter(offering_requests::status.eq_any(from.to_vec())),
+    )
+    .set((
+        offering_requests::status.eq(to),
+        offering_requests::answer.eq(answer),
+        offering_requests::updated_at.eq(now),
+        offering_requests::expires_at.eq(expires_at),
+    ))
+    .execute(conn)
+}
+
+/// Marks the reminder sent, once, for a request still unanswered.
+pub fn mark_reminded(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        offering_requests::table
+            .filter(offering_requests::id.eq(id))
+            .filter(offering_requests::status.eq("new"))
+            .filter(offering_requests::reminded_at.is_null()),
+    )
+    .set(offering_requests::reminded_at.eq(now))
+    .execute(conn)
+}
+
+/// Expires an open request whose time has come (guarded by status and date).
+pub fn expire_request(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        offering_requests::table
+            .filter(offering_requests::id.eq(id))
+            .filter(offering_requests::status.eq_any(["new", "in_discussion"]))
+            .filter(offering_requests::expires_at.le(now)),
+    )
+    .set((
+        offering_requests::status.eq("expired"),
+        offering_requests::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Requests about the offerings of some organizations (received) or sent by them, newest first.
+pub fn requests_of(
+    conn: &mut DbConnection,
+    organization_ids: &[i64],
+    received: bool,
+) -> QueryResult<Vec<Request>> {
+    let ids = organization_ids.to_vec();
+    let mut q = offering_requests::table.into_boxed();
+    if received {
+        let theirs = offerings::table
+            .filter(offerings::organization_id.eq_any(ids))
+            .select(offerings::id);
+        q = q.filter(offering_requests::offering_id.eq_any(theirs));
+    } else {
+        q = q.filter(offering_requests::requester_org_id.eq_any(ids));
+    }
+    q.order(offering_requests::id.desc())
+        .select(Request::as_select())
         .load(conn)
 }

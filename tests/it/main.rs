@@ -19,5 +19,6 @@ mod members;
 mod migrations;
 mod orgs;
 mod pages;
+mod requests;
 mod secrets_in_logs;
 mod themes;

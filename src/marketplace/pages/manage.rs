@@ -14,6 +14,7 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::error::{AppError, FieldErrors};
 use crate::marketplace::model::Offering;
+use crate::marketplace::requests::{self, RequestView};
 use crate::marketplace::service::{self, AUDIENCES, KINDS, OfferingInput};
 use crate::orgs::service as orgs;
 use crate::themes::service as themes;
@@ -80,6 +81,34 @@ pub struct OfferRow {
     pub edit_href: String,
 }
 
+/// A request in the dashboard's lists.
+pub struct RequestRow {
+    pub href: String,
+    pub offering: String,
+    /// The other side: who asked (received) or who was asked (sent).
+    pub other: String,
+    pub status_key: String,
+    pub status_class: &'static str,
+    pub date: String,
+}
+
+impl RequestRow {
+    fn new(v: RequestView, received: bool, lang: Lang) -> Self {
+        Self {
+            href: format!("/espace/demandes/{}", v.request.id),
+            offering: v.offering.title,
+            other: if received {
+                v.requester.name
+            } else {
+                v.owner.name
+            },
+            status_key: format!("request.status.{}", v.request.status),
+            status_class: super::requests::status_class(&v.request.status),
+            date: when(v.request.created_at, lang),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "marketplace/space.html")]
 struct DashboardPage {
@@ -87,6 +116,8 @@ struct DashboardPage {
     t: Translator,
     orgs: Vec<OrgRow>,
     offers: Vec<OfferRow>,
+    received: Vec<RequestRow>,
+    sent: Vec<RequestRow>,
     flash: Option<String>,
 }
 
@@ -124,6 +155,8 @@ pub async fn dashboard(
     };
     let memberships = orgs::mine(&state.db, &me).await?;
     let offers = service::mine(&state.db, &me).await?;
+    let received = requests::mine(&state.db, &me, true).await?;
+    let sent = requests::mine(&state.db, &me, false).await?;
     let t = lang.t();
     let page = DashboardPage {
         layout: Layout::new(
@@ -154,6 +187,14 @@ pub async fn dashboard(
                 title: o.title,
                 organization,
             })
+            .collect(),
+        received: received
+            .into_iter()
+            .map(|v| RequestRow::new(v, true, lang))
+            .collect(),
+        sent: sent
+            .into_iter()
+            .map(|v| RequestRow::new(v, false, lang))
             .collect(),
         flash: flash(query.ok.as_deref()),
     };

@@ -10,6 +10,7 @@ mod manage;
 mod market;
 mod moderation;
 mod offering;
+mod requests;
 
 use actix_web::web;
 
@@ -19,6 +20,11 @@ use crate::web::Lang;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/marketplace").route(web::get().to(market::index)))
         .service(web::resource("/offres/{slug}").route(web::get().to(offering::show)))
+        .service(web::resource("/offres/{slug}/demande").route(web::post().to(requests::ask)))
+        .service(web::resource("/espace/demandes/{id}").route(web::get().to(requests::show)))
+        .service(
+            web::resource("/espace/demandes/{id}/reponse").route(web::post().to(requests::answer)),
+        )
         .service(web::resource("/espace").route(web::get().to(manage::dashboard)))
         .service(
             web::resource("/espace/offres/nouvelle")
