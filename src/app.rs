@@ -122,7 +122,8 @@ impl Runtime {
         (name = "auth", description = "Sign-up, sign-in, tokens, verification, password reset"),
         (name = "me", description = "The signed-in account: profile, password, email, sessions, data"),
         (name = "organizations", description = "Startups, partners and founding members"),
-        (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks"),
+        (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks; requests about them"),
+        (name = "favorites", description = "The organizations and themes a person follows"),
         (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
@@ -316,7 +317,12 @@ fn routes(
                 .service(crate::marketplace::api::create_request)
                 .service(crate::marketplace::api::list_requests)
                 .service(crate::marketplace::api::show_request)
-                .service(crate::marketplace::api::answer_request),
+                .service(crate::marketplace::api::answer_request)
+                .service(crate::favorites::api::list)
+                .service(crate::favorites::api::follow_organization)
+                .service(crate::favorites::api::unfollow_organization)
+                .service(crate::favorites::api::follow_theme)
+                .service(crate::favorites::api::unfollow_theme),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);
@@ -333,6 +339,7 @@ fn routes(
         .service(home::sitemap)
         .configure(crate::marketplace::pages::configure)
         .configure(crate::orgs::pages::configure)
+        .configure(crate::favorites::pages::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/evenements", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))

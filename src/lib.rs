@@ -1,7 +1,8 @@
 //! Quai: the innovation platform of Amiens Cluster.
 //!
 //! Infrastructure: [`config`], [`db`], [`error`], [`telemetry`], [`jobs`], [`mail`], [`auth`], [`web`].
-//! Features: [`home`], [`themes`], [`accounts`], [`orgs`], [`marketplace`], [`admin`]. Features use the infrastructure; the
+//! Features: [`home`], [`themes`], [`accounts`], [`orgs`], [`marketplace`], [`favorites`],
+//! [`admin`]. Features use the infrastructure; the
 //! infrastructure never imports a feature. [`app`] wires them together.
 
 pub mod accounts;
@@ -12,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod favorites;
 pub mod home;
 pub mod jobs;
 pub mod mail;

@@ -240,6 +240,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    favorite_organizations (user_id, organization_id) {
+        user_id -> BigInt,
+        organization_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    favorite_themes (user_id, theme_id) {
+        user_id -> BigInt,
+        theme_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(favorite_organizations -> organizations (organization_id));
+diesel::joinable!(favorite_themes -> themes (theme_id));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(offering_requests -> offerings (offering_id));
 diesel::joinable!(offerings -> organizations (organization_id));
@@ -266,4 +284,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     offering_decisions,
     organization_invitations,
     offering_requests,
+    favorite_organizations,
+    favorite_themes,
 );

@@ -55,6 +55,10 @@ struct ProfilePage {
     /// For members and admins: not public yet, and where to manage it.
     status_key: Option<String>,
     manage_href: Option<String>,
+    id: i64,
+    path: String,
+    /// For signed-in people: whether they follow it.
+    following: Option<bool>,
 }
 
 /// `GET /startups/{slug}` and `GET /partenaires/{slug}`; the wrong prefix redirects (301).
@@ -123,6 +127,12 @@ pub async fn show(
         org.pitch.clone()
     };
     let active = org.status == "active";
+    let following = match &viewer {
+        Some(me) if active => {
+            Some(crate::favorites::service::follows(&state.db, me, org.id).await?)
+        }
+        _ => None,
+    };
     let page = ProfilePage {
         layout: Layout::new(&req, lang, &format!("{} · Quai", org.name), &description)
             .about("profile", logo.as_deref()),
@@ -136,11 +146,14 @@ pub async fn show(
         facts,
         status_key: (!active).then(|| format!("organization.status.{}", org.status)),
         manage_href: insider.then(|| format!("/espace/organisations/{}", org.id)),
+        id: org.id,
+        path: org.path(),
+        following,
         name: org.name,
         pitch: org.pitch,
         verified: org.verified,
         website: org.website,
         contact_email: org.contact_email,
     };
-    respond::html(StatusCode::OK, &page, !active)
+    respond::html(StatusCode::OK, &page, viewer.is_some() || !active)
 }

@@ -10,6 +10,7 @@ mod browser_accounts;
 mod cli;
 mod demo;
 mod errors;
+mod favorites;
 mod foundation;
 mod jobs;
 mod mail;

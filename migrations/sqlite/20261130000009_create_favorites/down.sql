@@ -1,0 +1,2 @@
+DROP TABLE favorite_themes;
+DROP TABLE favorite_organizations;
