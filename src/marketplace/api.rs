@@ -64,6 +64,8 @@ pub struct OfferingQuery {
     pub theme: Option<String>,
     /// `startups` or `partners` (offerings for everybody are included).
     pub audience: Option<String>,
+    /// The offering organization's kind: `startup`, `partner` or `founding_member`.
+    pub organization_kind: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -89,6 +91,7 @@ pub async fn list(
             kind: q.kind,
             theme: q.theme,
             audience: q.audience,
+            organization_kind: q.organization_kind,
         },
         page,
     )

@@ -179,15 +179,22 @@ pub fn set_themes(conn: &mut DbConnection, id: i64, slugs: &[String]) -> QueryRe
     Ok(Vec::new())
 }
 
+/// The public listing's filters (all optional).
+pub struct PublicFilters<'a> {
+    pub kind: Option<&'a str>,
+    pub theme: Option<&'a str>,
+    pub audience: Option<&'a str>,
+    pub organization_kind: Option<&'a str>,
+}
+
 /// What the public sees: published offerings of active organizations, newest first.
 pub fn list_public(
     conn: &mut DbConnection,
-    kind: Option<&str>,
-    theme: Option<&str>,
-    audience: Option<&str>,
+    f: &PublicFilters<'_>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<Offering>, i64)> {
+    let (kind, theme, audience) = (f.kind, f.theme, f.audience);
     let filtered = || {
         let active = organizations::table
             .filter(organizations::status.eq("active"))
@@ -198,6 +205,12 @@ pub fn list_public(
             .into_boxed();
         if let Some(kind) = kind {
             q = q.filter(offerings::kind.eq(kind.to_owned()));
+        }
+        if let Some(org_kind) = f.organization_kind {
+            let of_kind = organizations::table
+                .filter(organizations::kind.eq(org_kind.to_owned()))
+                .select(organizations::id);
+            q = q.filter(offerings::organization_id.eq_any(of_kind));
         }
         if let Some(audience) = audience {
             q = q.filter(offerings::audience.eq_any(vec!["all".to_owned(), audience.to_owned()]));

@@ -374,7 +374,10 @@ pub struct Filters {
     pub kind: Option<String>,
     pub theme: Option<String>,
     pub audience: Option<String>,
+    pub organization_kind: Option<String>,
 }
+
+pub const ORGANIZATION_KINDS: [&str; 3] = ["startup", "partner", "founding_member"];
 
 pub async fn list(
     pool: &Pool,
@@ -398,15 +401,28 @@ pub async fn list(
             vec!["must be all, startups or partners".into()],
         );
     }
+    if filters
+        .organization_kind
+        .as_deref()
+        .is_some_and(|k| !ORGANIZATION_KINDS.contains(&k))
+    {
+        errors.insert(
+            "organization_kind".into(),
+            vec!["must be startup, partner or founding_member".into()],
+        );
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
     db::run(pool, move |conn| {
         let (items, total) = model::list_public(
             conn,
-            filters.kind.as_deref(),
-            filters.theme.as_deref(),
-            filters.audience.as_deref(),
+            &model::PublicFilters {
+                kind: filters.kind.as_deref(),
+                theme: filters.theme.as_deref(),
+                audience: filters.audience.as_deref(),
+                organization_kind: filters.organization_kind.as_deref(),
+            },
             page.offset(),
             page.per_page,
         )?;

@@ -183,6 +183,37 @@ async fn an_offering_goes_from_the_editor_through_moderation_to_its_public_page(
 
     let market = visitor.page("/marketplace").await;
     assert!(market.contains("href=\"/offres/diagnostic-chaleur-fatale\""));
+    // Filters: by kind of organization and by audience; unknown values are ignored.
+    let link = "href=\"/offres/diagnostic-chaleur-fatale\"";
+    assert!(
+        visitor
+            .page("/marketplace?organisation=startup&audience=startups")
+            .await
+            .contains(link)
+    );
+    assert!(
+        !visitor
+            .page("/marketplace?organisation=partner")
+            .await
+            .contains(link)
+    );
+    assert!(
+        !visitor
+            .page("/marketplace?audience=partners")
+            .await
+            .contains(link)
+    );
+    assert!(
+        visitor
+            .page("/marketplace?organisation=%3Cscript%3E")
+            .await
+            .contains(link)
+    );
+    let api = app.get("/api/v1/offerings?organization_kind=startup").await;
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["total"], 1);
+    let api = app.get("/api/v1/offerings?organization_kind=autre").await;
+    assert_eq!(api.status(), 422);
     let profile = visitor.page("/startups/chaleur-picarde").await;
     assert!(profile.contains("og:type\" content=\"profile\""));
     assert!(text(&profile).contains("La chaleur des eaux usées, récupérée."));

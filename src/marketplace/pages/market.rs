@@ -1,4 +1,5 @@
-//! `/marketplace`: the published offerings of the cluster's organizations, with filters.
+//! `/marketplace`: the published offerings of the cluster's organizations, with filters by
+//! kind of offering, theme, audience and kind of organization.
 
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -8,20 +9,59 @@ use serde::Deserialize;
 use super::Choice;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::marketplace::service::{self, Filters, KINDS};
+use crate::marketplace::service::{self, AUDIENCES, Filters, KINDS, ORGANIZATION_KINDS};
 use crate::themes::service as themes;
 use crate::web::pagination::{PageQuery, PageRequest};
 use crate::web::{Lang, Layout, Translator};
 
 const PER_PAGE: i64 = 12;
 
-#[derive(Deserialize)]
+/// The filters as the address carries them; unknown values are ignored rather than refused: a
+/// page must always answer.
+#[derive(Default, Deserialize)]
 pub struct MarketQuery {
     #[serde(default)]
     kind: String,
     #[serde(default)]
     theme: String,
+    #[serde(default)]
+    audience: String,
+    #[serde(default)]
+    organisation: String,
     page: Option<i64>,
+}
+
+impl MarketQuery {
+    /// The address of this listing at `page`.
+    fn href(&self, page: i64) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("kind", &self.kind),
+            ("theme", &self.theme),
+            ("audience", &self.audience),
+            ("organisation", &self.organisation),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(name, value);
+            }
+        }
+        if page > 1 {
+            query.append_pair("page", &page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/marketplace".into()
+        } else {
+            format!("/marketplace?{query}")
+        }
+    }
+
+    fn filtered(&self) -> bool {
+        !(self.kind.is_empty()
+            && self.theme.is_empty()
+            && self.audience.is_empty()
+            && self.organisation.is_empty())
+    }
 }
 
 pub struct Card {
@@ -42,32 +82,34 @@ struct MarketPage {
     cards: Vec<Card>,
     kinds: Vec<Choice>,
     themes: Vec<Choice>,
+    audiences: Vec<Choice>,
+    organization_kinds: Vec<Choice>,
     count_text: String,
     filtered: bool,
     previous: Option<String>,
     next: Option<String>,
 }
 
-fn href(kind: &str, theme: &str, page: i64) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    if !kind.is_empty() {
-        query.append_pair("kind", kind);
-    }
-    if !theme.is_empty() {
-        query.append_pair("theme", theme);
-    }
-    if page > 1 {
-        query.append_pair("page", &page.to_string());
-    }
-    let query = query.finish();
-    if query.is_empty() {
-        "/marketplace".into()
+fn keep(value: &str, allowed: &[&str]) -> String {
+    if allowed.contains(&value) {
+        value.to_owned()
     } else {
-        format!("/marketplace?{query}")
+        String::new()
     }
 }
 
-/// `GET /marketplace?kind=…&theme=…&page=…`
+fn choices(t: Translator, options: &[&str], prefix: &str, selected: &str) -> Vec<Choice> {
+    options
+        .iter()
+        .map(|v| Choice {
+            value: (*v).to_owned(),
+            label: t.get(&format!("{prefix}.{v}")).to_owned(),
+            selected: *v == selected,
+        })
+        .collect()
+}
+
+/// `GET /marketplace?kind=…&theme=…&audience=…&organisation=…&page=…`
 pub async fn index(
     req: HttpRequest,
     lang: Lang,
@@ -77,25 +119,24 @@ pub async fn index(
     let t = lang.t();
     let q = query.into_inner();
     let all_themes = themes::all(&state.db).await?;
-    // Unknown filter values are ignored rather than refused: a page must always answer.
-    let kind = if KINDS.contains(&q.kind.as_str()) {
-        q.kind.clone()
-    } else {
-        String::new()
-    };
-    let theme = if all_themes.iter().any(|th| th.slug == q.theme) {
-        q.theme.clone()
-    } else {
-        String::new()
+    let theme_slugs: Vec<&str> = all_themes.iter().map(|th| th.slug.as_str()).collect();
+    let q = MarketQuery {
+        kind: keep(&q.kind, &KINDS),
+        theme: keep(&q.theme, &theme_slugs),
+        audience: keep(&q.audience, &AUDIENCES[1..]),
+        organisation: keep(&q.organisation, &ORGANIZATION_KINDS),
+        page: q.page,
     };
     let page = PageRequest::try_from(PageQuery {
         page: Some(q.page.unwrap_or(1).clamp(1, 10_000)),
         per_page: Some(PER_PAGE),
     })?;
+    let some = |v: &String| (!v.is_empty()).then(|| v.clone());
     let filters = Filters {
-        kind: (!kind.is_empty()).then(|| kind.clone()),
-        theme: (!theme.is_empty()).then(|| theme.clone()),
-        audience: None,
+        kind: some(&q.kind),
+        theme: some(&q.theme),
+        audience: some(&q.audience),
+        organization_kind: some(&q.organisation),
     };
     let (items, total) = service::list(&state.db, filters, page).await?;
     let names = service::organization_names(
@@ -103,13 +144,6 @@ pub async fn index(
         items.iter().map(|(o, _)| o.organization_id).collect(),
     )
     .await?;
-    let label_of = |slug: &str| {
-        all_themes
-            .iter()
-            .find(|th| th.slug == slug)
-            .map(|th| th.label(lang).to_owned())
-            .unwrap_or_default()
-    };
     let cards = items
         .into_iter()
         .map(|(o, slugs)| Card {
@@ -119,19 +153,11 @@ pub async fn index(
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default(),
             kind_key: format!("marketplace.kind.{}", o.kind),
-            themes: slugs.iter().map(|s| (s.clone(), label_of(s))).collect(),
+            themes: super::theme_chips(&all_themes, &slugs, lang),
             href: format!("/offres/{}", o.slug),
             title: o.title,
             summary: o.summary,
             conditions: o.conditions,
-        })
-        .collect();
-    let kinds = KINDS
-        .iter()
-        .map(|k| Choice {
-            value: (*k).into(),
-            label: t.get(&format!("marketplace.kind.{k}")).into(),
-            selected: *k == kind,
         })
         .collect();
     let theme_choices = all_themes
@@ -139,7 +165,7 @@ pub async fn index(
         .map(|th| Choice {
             value: th.slug.clone(),
             label: th.label(lang).into(),
-            selected: th.slug == theme,
+            selected: th.slug == q.theme,
         })
         .collect();
     let count_text = match total {
@@ -157,13 +183,20 @@ pub async fn index(
             &format!("{} · Quai", t.get("marketplace.title")),
             t.get("marketplace.lead"),
         ),
+        kinds: choices(t, &KINDS, "marketplace.kind", &q.kind),
+        audiences: choices(t, &AUDIENCES[1..], "offering.audience", &q.audience),
+        organization_kinds: choices(
+            t,
+            &ORGANIZATION_KINDS,
+            "organization.kinds",
+            &q.organisation,
+        ),
         t,
         cards,
-        kinds,
         themes: theme_choices,
         count_text,
-        filtered: !kind.is_empty() || !theme.is_empty(),
-        previous: (page.page > 1).then(|| href(&kind, &theme, page.page - 1)),
-        next: (page.page < last_page).then(|| href(&kind, &theme, page.page + 1)),
+        filtered: q.filtered(),
+        previous: (page.page > 1).then(|| q.href(page.page - 1)),
+        next: (page.page < last_page).then(|| q.href(page.page + 1)),
     })
 }
