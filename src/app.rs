@@ -306,6 +306,7 @@ fn routes(
                 .service(crate::orgs::api::accept_invitation)
                 .service(crate::orgs::api::remove_member)
                 .service(crate::orgs::api::transfer)
+                .service(crate::orgs::api::admin_change)
                 .service(crate::marketplace::api::list)
                 .service(crate::marketplace::api::create)
                 .service(crate::marketplace::api::show)

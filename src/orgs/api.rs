@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::membership::{self, InvitationInput};
 use super::model::{Invitation, Organization};
-use super::service::{self, OrganizationInput};
+use super::service::{self, AdminChange, OrganizationInput};
 use crate::app::AppState;
 use crate::auth::{Admin, CurrentUser, MaybeUser};
 use crate::error::{AppError, Problem};
@@ -369,4 +369,25 @@ pub async fn transfer(
 ) -> Result<HttpResponse, AppError> {
     membership::transfer(&state.db, &me, id.into_inner(), body.into_inner().user_id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// An admin sets the "verified by the cluster" badge, or suspends / reactivates an organization.
+#[utoipa::path(tag = "admin", params(("id" = i64, Path)), request_body = AdminChange, security(("bearer" = [])), responses(
+    (status = 200, description = "The organization", body = OrganizationResource),
+    (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Not in a state that allows it", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/admin/organizations/{id}")]
+pub async fn admin_change(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<AdminChange>,
+) -> Result<web::Json<OrganizationResource>, AppError> {
+    let org = service::admin_change(&state.db, &admin, id.into_inner(), body.into_inner()).await?;
+    let themes = service::get(&state.db, None, org.id)
+        .await
+        .map(|(_, themes)| themes)
+        .unwrap_or_default();
+    Ok(web::Json(OrganizationResource::new(org, themes)))
 }

@@ -2,6 +2,7 @@
 //! themes. A new organization is public once a cluster admin approves it.
 
 pub mod api;
+mod backoffice;
 mod manage;
 pub mod membership;
 pub mod model;

@@ -448,3 +448,25 @@ pub fn owner_count(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Every organization, by name.
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Organization>> {
+    organizations::table
+        .order((organizations::name.asc(), organizations::id.asc()))
+        .select(Organization::as_select())
+        .load(conn)
+}
+
+pub fn set_verified(
+    conn: &mut DbConnection,
+    id: i64,
+    verified: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(organizations::table.find(id))
+        .set((
+            organizations::verified.eq(verified),
+            organizations::updated_at.eq(now),
+        ))
+        .execute(conn)
+}

@@ -401,3 +401,64 @@ pub async fn mine(pool: &Pool, me: &CurrentUser) -> Result<Vec<(Organization, St
 pub async fn pending(pool: &Pool, _admin: &Admin) -> Result<Vec<Organization>, AppError> {
     db::run(pool, |conn| Ok(model::pending(conn)?)).await
 }
+
+/// Every organization, whatever its status, by name (the back office).
+pub async fn all(pool: &Pool, _admin: &Admin) -> Result<Vec<Organization>, AppError> {
+    db::run(pool, |conn| Ok(model::all(conn)?)).await
+}
+
+/// What an admin may change on any organization.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminChange {
+    /// The "verified by the cluster" badge.
+    #[serde(default)]
+    pub verified: Option<bool>,
+    /// Suspends an active organization (hidden with its offerings) or reactivates a suspended one.
+    #[serde(default)]
+    pub suspended: Option<bool>,
+}
+
+/// Sets the badge and suspends or reactivates; every change is in the audit log.
+pub async fn admin_change(
+    pool: &Pool,
+    admin: &Admin,
+    id: i64,
+    change: AdminChange,
+) -> Result<Organization, AppError> {
+    let actor = admin.actor;
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            let org = model::find(conn, id)?;
+            let now = Utc::now().naive_utc();
+            if let Some(verified) = change.verified {
+                model::set_verified(conn, id, verified, now)?;
+            }
+            if let Some(suspended) = change.suspended {
+                let (from, to) = if suspended {
+                    (ACTIVE, "suspended")
+                } else {
+                    ("suspended", ACTIVE)
+                };
+                if org.status != from {
+                    return Err(AppError::Conflict(format!(
+                        "This organization is {}; it cannot become {to}.",
+                        org.status
+                    )));
+                }
+                model::set_status(conn, id, to, &org.moderation_note, now)?;
+            }
+            auth_model::audit(
+                conn,
+                "organization_changed_by_admin",
+                actor,
+                None,
+                "",
+                json!({ "organization": id, "verified": change.verified, "suspended": change.suspended }),
+                now,
+            )?;
+            Ok(model::find(conn, id)?)
+        })
+    })
+    .await
+}

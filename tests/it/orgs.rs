@@ -426,3 +426,90 @@ async fn only_owners_and_admins_edit_and_members_are_private() {
     problem(members(&other).await.unwrap(), 403, "forbidden").await;
     assert_eq!(members(&admin_tokens).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn admins_verify_and_suspend_organizations_from_the_api_and_the_back_office() {
+    use crate::common::accounts::PASSWORD;
+    use crate::common::visitor::{Visitor, text};
+    let app = TestApp::spawn().await;
+    let boss = admin(&app, "equipe@amiens-cluster.fr").await;
+    let lea = verified_user(&app, "lea@startup.fr", "Léa", "startup_founder").await;
+    let res = post(
+        &app,
+        &lea,
+        "/api/v1/organizations",
+        &startup("Hortillonnages Tech"),
+    )
+    .await;
+    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let patch = |who: &Value, body: Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/admin/organizations/{id}")))
+            .header("authorization", bearer(who))
+            .json(&body)
+            .send()
+    };
+    // Pending: it cannot be suspended yet; only admins change it.
+    problem(
+        patch(&boss, json!({"suspended": true})).await.unwrap(),
+        409,
+        "conflict",
+    )
+    .await;
+    problem(
+        patch(&lea, json!({"verified": true})).await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    post(
+        &app,
+        &boss,
+        &format!("/api/v1/admin/organizations/{id}/decision"),
+        &json!({"decision": "approve"}),
+    )
+    .await;
+    let res = patch(&boss, json!({"verified": true})).await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["verified"], true);
+    let visitor = Visitor::new(&app);
+    let profile = "/startups/hortillonnages-tech";
+    assert!(
+        visitor
+            .page(profile)
+            .await
+            .contains("data-testid=\"verified\"")
+    );
+
+    // Suspended from the back office: gone from the public, back once reactivated.
+    let staff = Visitor::new(&app);
+    assert_eq!(
+        staff
+            .sign_in("equipe@amiens-cluster.fr", PASSWORD)
+            .await
+            .status,
+        303
+    );
+    let list = text(&staff.page("/admin/organisations").await);
+    assert!(
+        list.contains("Hortillonnages Tech") && list.contains("Vérifiée par le cluster"),
+        "{list}"
+    );
+    let action = format!("/admin/organisations/{id}");
+    let done = staff
+        .submit("/admin/organisations", &action, &[("suspended", "1")])
+        .await;
+    assert_eq!(done.location, "/admin/organisations?ok=1");
+    assert_eq!(visitor.get(profile).await.status, 404);
+    let again = staff
+        .submit("/admin/organisations", &action, &[("suspended", "1")])
+        .await;
+    assert_eq!(again.location, "/admin/organisations?erreur=1");
+    staff
+        .submit("/admin/organisations", &action, &[("suspended", "0")])
+        .await;
+    assert_eq!(visitor.get(profile).await.status, 200);
+    // Not for members.
+    let member = Visitor::new(&app);
+    assert_eq!(member.sign_in("lea@startup.fr", PASSWORD).await.status, 303);
+    assert_eq!(member.get("/admin/organisations").await.status, 403);
+}
