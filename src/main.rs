@@ -21,7 +21,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web platform (the default).
-    Serve,
+    Serve {
+        /// On an empty database, load the demonstration data first (a living platform at once).
+        #[arg(long)]
+        demo: bool,
+    },
     /// Run the job worker alone (emails, reminders…), to scale out beside `serve`.
     Worker,
     /// Apply pending database migrations, then exit.
@@ -50,8 +54,13 @@ fn main() -> ExitCode {
         Err(e) => return fail(e),
     };
     telemetry::init(settings.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings),
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            if demo && let Err(code) = load_demo(&settings, true) {
+                return code;
+            }
+            serve(settings)
+        }
         Command::Worker => worker(settings),
         Command::Migrate => migrate(settings),
         Command::CreateAdmin { email, name } => create_admin(settings, &email, &name),
@@ -63,25 +72,27 @@ fn seed(settings: Settings, demo: bool) -> ExitCode {
     if !demo {
         return fail("only `quai seed --demo` exists: it loads demonstration data");
     }
+    match load_demo(&settings, false) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// Loads the demonstration data (only into an empty database when `only_if_empty`), and prints
+/// the demo accounts.
+fn load_demo(settings: &Settings, only_if_empty: bool) -> Result<(), ExitCode> {
     if let Err(e) = config::prepare_data_dir(&settings.data_dir) {
-        return fail(e);
+        return Err(fail(e));
     }
     let url = settings.database_url();
-    let target = match db::Target::parse(&url) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
-    };
-    if let Err(e) = db::connect_and_migrate(&target) {
-        return fail(e);
+    let target = db::Target::parse(&url).map_err(fail)?;
+    db::connect_and_migrate(&target).map_err(fail)?;
+    let mut conn = db::establish(&url).map_err(fail)?;
+    if only_if_empty && !quai::demo::is_empty(&mut conn).map_err(fail)? {
+        println!("the database holds data already: demo data not loaded");
+        return Ok(());
     }
-    let mut conn = match db::establish(&url) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let hash = match quai::auth::password::hash_now(quai::demo::DEMO_PASSWORD) {
-        Ok(h) => h,
-        Err(e) => return fail(e),
-    };
+    let hash = quai::auth::password::hash_now(quai::demo::DEMO_PASSWORD).map_err(fail)?;
     match quai::demo::seed(&mut conn, &hash) {
         Ok(done) => {
             println!(
@@ -95,9 +106,9 @@ fn seed(settings: Settings, demo: bool) -> ExitCode {
             println!(
                 "  admin@quai.demo (admin), fondatrice@quai.demo (startup), mentor@quai.demo (mentor), partenaire@quai.demo (partner)"
             );
-            ExitCode::SUCCESS
+            Ok(())
         }
-        Err(e) => fail(e),
+        Err(e) => Err(fail(e)),
     }
 }
 

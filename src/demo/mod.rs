@@ -367,6 +367,14 @@ pub struct Seeded {
 }
 
 /// Loads the demo data; what already exists (by address or slug) is left alone.
+/// Whether the database holds no account and no organization yet (`quai serve --demo`).
+pub fn is_empty(conn: &mut DbConnection) -> diesel::QueryResult<bool> {
+    use crate::db::schema::{organizations, users};
+    let users: i64 = users::table.count().get_result(conn)?;
+    let orgs: i64 = organizations::table.count().get_result(conn)?;
+    Ok(users == 0 && orgs == 0)
+}
+
 pub fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<Seeded, AppError> {
     dialect::write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();

@@ -244,11 +244,15 @@ fn signals_stop_the_server_gracefully() {
 mod raw_http {
     /// A tiny blocking GET of /healthz over a plain TCP socket (no runtime needed here).
     pub fn get_healthz(address: &str) -> String {
+        get(address, "/healthz")
+    }
+
+    pub fn get(address: &str, path: &str) -> String {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(address).unwrap();
         write!(
             stream,
-            "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut out = String::new();
@@ -303,4 +307,46 @@ fn create_admin_reads_the_password_from_stdin_and_promotes_existing_accounts() {
         [quai::auth::Role::Admin]
     );
     assert!(user.password_hash.starts_with("$argon2id$"));
+}
+
+/// `quai serve --demo`: an empty database gets the demo data before serving; a database with
+/// data is left alone.
+#[test]
+fn serve_demo_fills_an_empty_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(dir.path());
+    let url = db.url();
+    for (round, expected) in [(1, "demo data: 4 accounts"), (2, "holds data already")] {
+        let mut child = quai(
+            dir.path(),
+            &["serve", "--demo"],
+            &[
+                ("QUAI_BIND", "127.0.0.1:0"),
+                ("QUAI_LOG_FORMAT", "json"),
+                ("QUAI_DATABASE_URL", &url),
+                ("QUAI_JWT_SECRET", crate::common::JWT_SECRET),
+            ],
+        )
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = loop {
+            let line = lines.next().expect("a log line").unwrap();
+            let entry: serde_json::Value = serde_json::from_str(&line).expect("JSON logs");
+            if let Some(addr) = entry["address"].as_str() {
+                break addr.to_owned();
+            }
+        };
+        let answer = raw_http::get(&address, "/api/v1/offerings?per_page=1");
+        assert!(answer.contains("\"total\":17"), "round {round}: {answer}");
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(expected), "round {round}: {stdout}");
+    }
 }
