@@ -7,6 +7,7 @@ mod account_pages;
 mod accounts;
 mod browser;
 mod browser_accounts;
+mod browser_marketplace;
 mod cli;
 mod demo;
 mod errors;

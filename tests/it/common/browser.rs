@@ -8,7 +8,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tempfile::TempDir;
 
@@ -120,4 +120,138 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What browser tests do with a page
+// ---------------------------------------------------------------------------------------------
+
+/// The text of an element, waiting for it to appear (a click does not wait for the next page).
+pub async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Waits until an element's text contains `expected` (the page before may hold the same element).
+pub async fn wait_text(c: &Client, css: &str, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(expected) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never said {expected:?}; last: {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits for the browser to reach `expected`.
+pub async fn wait_path(c: &Client, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while path(c).await != expected {
+        assert!(
+            Instant::now() < deadline,
+            "never reached {expected}; at {}",
+            path(c).await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub async fn fill(c: &Client, css: &str, value: &str) {
+    let field = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+pub async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+pub async fn path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_owned()
+}
+
+/// Nothing sticks out of the viewport sideways (the page works down to 360 px).
+pub async fn assert_fits(c: &Client, what: &str) {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "{what}: horizontal overflow of {overflow} px"
+    );
+}
+
+/// A Chrome DevTools command, through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+pub struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
+        (reqwest::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Headless Chromium keeps windows at least 500 px wide: a phone's screen is emulated instead.
+pub async fn phone_screen(c: &Client, width: u32, height: u32) {
+    let params = serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true });
+    c.issue_cmd(Cdp(
+        serde_json::json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params }),
+    ))
+    .await
+    .expect("Chromium emulates a phone screen");
+}
+
+/// The width pages are laid out for.
+pub async fn layout_width(c: &Client) -> u64 {
+    c.execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
+pub async fn scroll_to(c: &Client, id: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).scrollIntoView();",
+        vec![serde_json::json!(id)],
+    )
+    .await
+    .unwrap();
 }
