@@ -295,6 +295,8 @@ fn routes(
                 .service(crate::orgs::api::show)
                 .service(crate::orgs::api::update)
                 .service(crate::orgs::api::members)
+                .service(crate::orgs::api::put_logo)
+                .service(crate::orgs::api::delete_logo)
                 .service(crate::orgs::api::decide)
                 .service(crate::marketplace::api::list)
                 .service(crate::marketplace::api::create)
@@ -314,6 +316,10 @@ fn routes(
         .route("/metrics", web::get().to(metrics_text))
         .route("/static/{version}/{name}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon))
+        .route(
+            "/media/logos/{name}",
+            web::get().to(crate::orgs::logo_pages::serve),
+        )
         .service(home::index)
         .service(home::switch_language)
         .service(home::robots)

@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod pagination;
 pub mod slug;
+pub mod upload;
 
 use actix_web::{HttpMessage, HttpRequest};
 

@@ -12,6 +12,7 @@ mod demo;
 mod errors;
 mod foundation;
 mod jobs;
+mod logos;
 mod mail;
 mod marketplace;
 mod migrations;
