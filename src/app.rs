@@ -333,6 +333,7 @@ fn routes(
         .route("/recherche", web::get().to(home::placeholder))
         .configure(crate::accounts::pages::configure)
         .configure(crate::admin::pages::configure)
+        .configure(crate::orgs::logo_pages::configure)
         .default_service(web::to(errors::fallback))
         .wrap(from_fn(session::resolve))
         .wrap(from_fn(csrf::guard))

@@ -1,11 +1,12 @@
 //! Organization logos through the real app: the API (`PUT`/`DELETE
-//! /api/v1/organizations/{id}/logo`) and `/media/logos/{name}`. The images are built byte by
-//! byte here.
+//! /api/v1/organizations/{id}/logo`), the portal's multipart form with its CSRF token, and
+//! `/media/logos/{name}`. The images are built byte by byte here.
 
+use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
-use crate::common::accounts::{admin, bearer, verified_user};
-use crate::common::{TestApp, problem};
+use crate::common::accounts::{PASSWORD, admin, bearer, verified_user};
+use crate::common::{TestApp, assert_content_type, problem};
 
 // ---------------------------------------------------------------------------------------------
 // Images
@@ -596,4 +597,218 @@ async fn media_names_are_checked_before_any_file_is_read() {
         }
     }
     assert_eq!(app.get(&url).await.status(), 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The portal's form
+// ---------------------------------------------------------------------------------------------
+
+/// A browser with its cookies, signed in through the portal's own form.
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+}
+
+impl<'a> Browser<'a> {
+    async fn signed_in(app: &'a TestApp, email: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let browser = Self { app, client };
+        let token = browser.csrf("/connexion").await;
+        let res = browser
+            .client
+            .post(app.url("/connexion"))
+            .header("origin", &app.address)
+            .form(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+        browser
+    }
+
+    /// The CSRF token in a page's forms.
+    async fn csrf(&self, path: &str) -> String {
+        let html = self
+            .client
+            .get(self.app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let start = html
+            .find("name=\"csrf_token\" value=\"")
+            .unwrap_or_else(|| panic!("no CSRF field in {html}"))
+            + "name=\"csrf_token\" value=\"".len();
+        html[start..].chars().take_while(|c| *c != '"').collect()
+    }
+
+    /// Posts the logo form: the token (if any) and the file.
+    async fn upload(
+        &self,
+        id: i64,
+        token: Option<&str>,
+        file_type: &str,
+        file: &[u8],
+    ) -> reqwest::Response {
+        let boundary = "----quai-logo-form-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        if let Some(token) = token {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo\"\r\nContent-Type: {file_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.client
+            .post(self.app.url(&format!("/espace/organisations/{id}/logo")))
+            .header("origin", &self.app.address)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn remove(&self, id: i64, token: Option<&str>) -> reqwest::Response {
+        let form: Vec<(&str, &str)> = token.map(|t| ("csrf_token", t)).into_iter().collect();
+        self.client
+            .post(
+                self.app
+                    .url(&format!("/espace/organisations/{id}/logo/supprimer")),
+            )
+            .header("origin", &self.app.address)
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn location(res: &reqwest::Response) -> &str {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn the_portal_form_changes_the_logo_with_its_csrf_token() {
+    let app = TestApp::spawn().await;
+    let (id, founder) = organization(&app, "fondatrice@chaleur-picarde.fr").await;
+    let browser = Browser::signed_in(&app, "fondatrice@chaleur-picarde.fr").await;
+    let token = browser.csrf("/compte").await;
+    let back = format!("/espace/organisations/{id}");
+
+    // Without the token, or with another one: refused, nothing stored.
+    for bad in [None, Some("00".repeat(32))] {
+        let res = browser
+            .upload(id, bad.as_deref(), "image/png", &png())
+            .await;
+        assert_eq!(res.status(), 403);
+        assert_content_type(res.headers(), "text/html");
+    }
+    assert!(stored(&app).is_empty());
+    assert_eq!(logo_url(&app, &founder, id).await, None);
+
+    let res = browser.upload(id, Some(&token), "image/png", &png()).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), format!("{back}?ok=logo"));
+    let url = logo_url(&app, &founder, id).await.unwrap();
+    assert_logo_url(&url, "png");
+    assert_served(&app, &url, "image/png", &png()).await;
+
+    // Refused files come back with their reason; the logo stays.
+    let unsafe_svg = br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#;
+    for (file_type, file, reason) in [
+        ("image/jpeg", png(), "type"),
+        ("application/octet-stream", png(), "type"),
+        ("image/png", b"<html>no</html>".to_vec(), "image"),
+        ("image/svg+xml", unsafe_svg.to_vec(), "svg"),
+        ("image/png", png_of_size(1100 * 1024), "taille"),
+        ("image/png", Vec::new(), "image"),
+    ] {
+        let res = browser.upload(id, Some(&token), file_type, &file).await;
+        assert_eq!(res.status(), 303, "{reason}");
+        assert_eq!(location(&res), format!("{back}?erreur=logo-{reason}"));
+    }
+    assert_eq!(logo_url(&app, &founder, id).await.as_deref(), Some(&*url));
+    assert_eq!(stored(&app).len(), 1);
+
+    // Removing needs the token too.
+    let res = browser.remove(id, None).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(logo_url(&app, &founder, id).await.as_deref(), Some(&*url));
+    let res = browser.remove(id, Some(&token)).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), format!("{back}?ok=logo-supprime"));
+    assert_eq!(logo_url(&app, &founder, id).await, None);
+    assert!(stored(&app).is_empty());
+    assert_eq!(app.get(&url).await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_portal_form_is_for_owners_only() {
+    let app = TestApp::spawn().await;
+    let (id, founder) = organization(&app, "fondatrice@chaleur-picarde.fr").await;
+    verified_user(&app, "autre@startup.fr", "Autre", "startup_founder").await;
+    let stranger = Browser::signed_in(&app, "autre@startup.fr").await;
+    let token = stranger.csrf("/compte").await;
+
+    let res = stranger.upload(id, Some(&token), "image/png", &png()).await;
+    assert_eq!(res.status(), 403);
+    assert_content_type(res.headers(), "text/html");
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"fr\">"),
+        "the friendly page: {html}"
+    );
+    assert_eq!(stranger.remove(id, Some(&token)).await.status(), 403);
+    let res = stranger
+        .upload(999_999, Some(&token), "image/png", &png())
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(logo_url(&app, &founder, id).await, None);
+    assert!(stored(&app).is_empty());
+
+    // A visitor who is not signed in is sent to sign in (with the anonymous form token).
+    let visitor = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let visitor = Browser {
+        app: &app,
+        client: visitor,
+    };
+    let token = visitor.csrf("/connexion").await;
+    let res = visitor.upload(id, Some(&token), "image/png", &png()).await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        location(&res).starts_with("/connexion?suivant="),
+        "{}",
+        location(&res)
+    );
+    assert!(stored(&app).is_empty());
 }
