@@ -299,6 +299,8 @@ fn routes(
                 .service(crate::orgs::api::show)
                 .service(crate::orgs::api::update)
                 .service(crate::orgs::api::members)
+                .service(crate::orgs::api::put_logo)
+                .service(crate::orgs::api::delete_logo)
                 .service(crate::orgs::api::decide)
                 .service(crate::orgs::api::invite)
                 .service(crate::orgs::api::invitations)
@@ -334,6 +336,10 @@ fn routes(
         .route("/metrics", web::get().to(metrics_text))
         .route("/static/{version}/{name}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon))
+        .route(
+            "/media/logos/{name}",
+            web::get().to(crate::orgs::logo_pages::serve),
+        )
         .service(home::index)
         .service(home::switch_language)
         .service(home::robots)
@@ -346,6 +352,7 @@ fn routes(
         .route("/recherche", web::get().to(home::placeholder))
         .configure(crate::accounts::pages::configure)
         .configure(crate::admin::pages::configure)
+        .configure(crate::orgs::logo_pages::configure)
         .default_service(web::to(errors::fallback))
         .wrap(from_fn(session::resolve))
         .wrap(from_fn(csrf::guard))

@@ -47,6 +47,9 @@ pub enum LogFormat {
     Json,
 }
 
+/// The most `logo_max_bytes` may allow: a logo is held in memory while it is checked.
+pub const MAX_LOGO_BYTES: usize = 16 * 1024 * 1024;
+
 /// Everything the platform reads from its environment, typed.
 #[derive(Clone, Deserialize, Serialize)]
 pub struct Settings {
@@ -70,6 +73,9 @@ pub struct Settings {
     pub admin_token: Option<Secret>,
     /// Largest request body accepted, in bytes (`QUAI_BODY_LIMIT`).
     pub body_limit: usize,
+    /// Largest organization logo accepted, in bytes (`QUAI_LOGO_MAX_BYTES`); its upload routes
+    /// take bodies up to this size instead of `body_limit`.
+    pub logo_max_bytes: usize,
     /// HTTP worker threads; 0 means one per core (`QUAI_WORKERS`).
     pub workers: usize,
     /// SMTP server in lettre's URL form; unset: emails are written to `<data_dir>/outbox` (`QUAI_SMTP_URL`).
@@ -113,6 +119,7 @@ impl Default for Settings {
             jwt_secret: None,
             admin_token: None,
             body_limit: 256 * 1024,
+            logo_max_bytes: 1024 * 1024,
             workers: 0,
             smtp_url: None,
             mail_from: "Quai · Amiens Cluster <quai@localhost>".to_owned(),
@@ -147,6 +154,7 @@ impl fmt::Debug for Settings {
             .field("jwt_secret", &self.jwt_secret)
             .field("admin_token", &self.admin_token)
             .field("body_limit", &self.body_limit)
+            .field("logo_max_bytes", &self.logo_max_bytes)
             .field("workers", &self.workers)
             .field(
                 "smtp_url",
@@ -225,6 +233,12 @@ impl Settings {
             return Err(ConfigError::new(
                 "body_limit",
                 "expected at least 1024 bytes",
+            ));
+        }
+        if !(1024..=MAX_LOGO_BYTES).contains(&self.logo_max_bytes) {
+            return Err(ConfigError::new(
+                "logo_max_bytes",
+                format!("expected between 1024 and {MAX_LOGO_BYTES} bytes"),
             ));
         }
         if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
@@ -471,6 +485,26 @@ mod tests {
         assert!(!shown.contains("a-very-long-secret"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("redacted"), "{shown}");
+    }
+
+    #[test]
+    fn the_logo_limit_is_checked() {
+        let limit = |n: usize| {
+            Settings::from_figment(
+                Figment::from(Serialized::defaults(Settings::default()))
+                    .merge(("logo_max_bytes", n)),
+            )
+        };
+        assert_eq!(with(&[]).unwrap().logo_max_bytes, 1_048_576);
+        assert_eq!(limit(2_097_152).unwrap().logo_max_bytes, 2_097_152);
+        for bad in [
+            limit(12),
+            limit(999_999_999),
+            with(&[("logo_max_bytes", "big")]),
+        ] {
+            let e = bad.unwrap_err().to_string();
+            assert!(e.contains("QUAI_LOGO_MAX_BYTES"), "{e}");
+        }
     }
 
     #[test]

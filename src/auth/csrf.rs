@@ -1,7 +1,8 @@
 //! CSRF: every state-changing request that a browser could send with our cookies must come from
 //! our own origin and carry a token bound to the visitor's session — an HMAC of the session id
 //! (signed in) or of the `quai_anon` cookie (signed out), so nothing is stored server-side.
-//! Forms carry it in a `csrf_token` field ([`CsrfForm`]); scripts in an `X-CSRF-Token` header.
+//! Forms carry it in a `csrf_token` field ([`CsrfForm`]; multipart forms through [`verify`]);
+//! scripts in an `X-CSRF-Token` header.
 //! All our cookies are also `SameSite=Lax`, so cross-site posts arrive without them.
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -127,6 +128,27 @@ pub async fn guard(
     Ok(res)
 }
 
+/// Checks a form's token against this request's session (403 when it is missing or wrong).
+/// [`CsrfForm`] does it for URL-encoded forms; a handler that reads a multipart form itself
+/// calls it with the form's `csrf_token` field (or the `X-CSRF-Token` header, which only our
+/// own scripts can set).
+pub fn verify(req: &HttpRequest, given: Option<&str>) -> Result<(), AppError> {
+    let state = req
+        .app_data::<web::Data<AuthState>>()
+        .ok_or_else(|| AppError::internal("auth state missing"))?;
+    let ok = match (key_of(req), given) {
+        (Some(key), Some(given)) => matches(state, &key, given),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "The form has expired; reload the page and try again.".into(),
+        ))
+    }
+}
+
 /// Extractor: a URL-encoded form whose `csrf_token` field matches the session; 403 otherwise.
 pub struct CsrfForm<T>(pub T);
 
@@ -148,18 +170,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .map_err(|e| AppError::BadRequest(e.to_string()))?;
             let field: TokenField = serde_urlencoded::from_bytes(&body)
                 .map_err(|e| AppError::BadRequest(e.to_string()))?;
-            let state = req
-                .app_data::<web::Data<AuthState>>()
-                .ok_or_else(|| AppError::internal("auth state missing"))?;
-            let ok = match (key_of(&req), field.csrf_token) {
-                (Some(key), Some(given)) => matches(state, &key, &given),
-                _ => false,
-            };
-            if !ok {
-                return Err(AppError::Forbidden(
-                    "The form has expired; reload the page and try again.".into(),
-                ));
-            }
+            verify(&req, field.csrf_token.as_deref())?;
             let form = serde_urlencoded::from_bytes::<T>(&body)
                 .map_err(|e| AppError::BadRequest(e.to_string()))?;
             Ok(CsrfForm(form))

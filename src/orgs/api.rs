@@ -1,16 +1,18 @@
 //! `/api/v1/organizations…` and the admins' decision on new organizations.
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 
+use super::logo::{self, Logo};
 use super::membership::{self, InvitationInput};
 use super::model::{Invitation, Organization};
 use super::service::{self, AdminChange, OrganizationInput};
 use crate::app::AppState;
 use crate::auth::{Admin, CurrentUser, MaybeUser};
 use crate::error::{AppError, Problem};
-use crate::web::markdown;
 use crate::web::pagination::{PageQuery, PageRequest, Paginated};
+use crate::web::{markdown, upload};
 
 /// An organization as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -35,6 +37,9 @@ pub struct OrganizationResource {
     /// Set by the cluster's admins.
     pub verified: bool,
     pub themes: Vec<String>,
+    /// Where the logo is served (`/media/logos/<name>`), if the organization has one. Each
+    /// upload gets a new address, so it can be cached for good.
+    pub logo_url: Option<String>,
 }
 
 impl OrganizationResource {
@@ -57,6 +62,7 @@ impl OrganizationResource {
             contact_email: org.contact_email,
             verified: org.verified,
             themes,
+            logo_url: logo::url_of(org.logo.as_deref()),
         }
     }
 }
@@ -390,4 +396,65 @@ pub async fn admin_change(
         .map(|(_, themes)| themes)
         .unwrap_or_default();
     Ok(web::Json(OrganizationResource::new(org, themes)))
+}
+/// Upload or replace an organization's logo (its owners and admins): the raw image is the body,
+/// its `Content-Type` says which kind. The kind is read from the content, which must match.
+#[utoipa::path(tag = "organizations", params(("id" = i64, Path)),
+    request_body(
+        description = "The image itself: PNG, JPEG or WebP (at most 8192 pixels a side) or SVG (no script, event attribute, external reference or DOCTYPE); at most `logo_max_bytes` (1 MiB by default).",
+        content(("image/png"), ("image/jpeg"), ("image/webp"), ("image/svg+xml"))
+    ),
+    security(("bearer" = [])), responses(
+    (status = 200, description = "The organization, with its new `logo_url`", body = OrganizationResource),
+    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not an owner", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+    (status = 413, description = "Larger than `logo_max_bytes`", body = Problem, content_type = "application/problem+json"),
+    (status = 415, description = "Not an accepted type, or the content is another type than the one declared", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Not an image, a damaged one, or an SVG that was refused (see `errors.logo`)", body = Problem, content_type = "application/problem+json"),
+))]
+#[put(
+    "/organizations/{id}/logo",
+    wrap = "actix_web::middleware::from_fn(crate::web::upload::close_on_error)"
+)]
+pub async fn put_logo(
+    req: HttpRequest,
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Payload,
+) -> Result<web::Json<OrganizationResource>, AppError> {
+    let id = id.into_inner();
+    let limit = state.settings.logo_max_bytes;
+    logo::check_access(&state.db, &me, id).await?;
+    let bytes = upload::read_limited(&req, body, limit)
+        .await?
+        .ok_or(AppError::PayloadTooLarge(limit))?;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("(not text)"));
+    let logo = Logo::parse(declared, bytes, limit)?;
+    let store = logo::Store::new(&state.settings.data_dir);
+    logo::replace(&state.db, &store, &me, id, logo).await?;
+    let (org, themes) = service::get(&state.db, Some(&me), id).await?;
+    Ok(web::Json(OrganizationResource::new(org, themes)))
+}
+
+/// Remove an organization's logo (its owners and admins); removing none is fine.
+#[utoipa::path(tag = "organizations", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "The organization has no logo"),
+    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not an owner", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/organizations/{id}/logo")]
+pub async fn delete_logo(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let store = logo::Store::new(&state.settings.data_dir);
+    logo::remove(&state.db, &store, &me, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

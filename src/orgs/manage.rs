@@ -82,6 +82,10 @@ struct ManagePage {
     form: FormState,
     invite_email: String,
     flash: Option<(bool, String)>,
+    /// For the logo form (`orgs/logo_form.html`).
+    org_id: i64,
+    logo_url: Option<String>,
+    csrf: String,
 }
 
 #[derive(Deserialize)]
@@ -92,15 +96,17 @@ pub struct FlashQuery {
 
 /// Confirmations and refusals after a change, by their query value.
 fn flash(q: &FlashQuery) -> Option<(bool, String)> {
-    const OK: [&str; 6] = [
+    const OK: [&str; 5] = [
         "invitation",
         "revoquee",
         "retire",
         "responsable",
         "bienvenue",
-        "logo",
     ];
     const ERRORS: [&str; 3] = ["dernier-responsable", "deja-membre", "deja-responsable"];
+    if let Some((good, key)) = super::logo_pages::flash(q.ok.as_deref(), q.erreur.as_deref()) {
+        return Some((good, key.to_owned()));
+    }
     if let Some(ok) = q.ok.as_deref().filter(|v| OK.contains(v)) {
         return Some((true, format!("manage.flash.{ok}")));
     }
@@ -125,8 +131,12 @@ fn page(
     if form.has_errors() {
         title = format!("{} {title}", t.get("accounts.form.title_error"));
     }
+    let layout = Layout::new(req, lang, &title, t.get("manage.lead"));
     ManagePage {
-        layout: Layout::new(req, lang, &title, t.get("manage.lead")),
+        org_id: org.id,
+        logo_url: org.logo.as_ref().map(|name| format!("/media/logos/{name}")),
+        csrf: layout.csrf.clone(),
+        layout,
         t,
         id: org.id,
         status_key: format!("space.org_status.{}", org.status),

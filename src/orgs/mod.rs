@@ -1,8 +1,11 @@
 //! Organizations: the cluster's startups, partners and founding members, their members and
-//! themes. A new organization is public once a cluster admin approves it.
+//! themes. A new organization is public once a cluster admin approves it. Its owners may give
+//! it a logo ([`logo`]).
 
 pub mod api;
 mod backoffice;
+pub mod logo;
+pub mod logo_pages;
 mod manage;
 pub mod membership;
 pub mod model;

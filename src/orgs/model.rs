@@ -112,6 +112,21 @@ pub fn set_status(
         .execute(conn)
 }
 
+/// Sets (or clears) the stored logo's file name.
+pub fn set_logo(
+    conn: &mut DbConnection,
+    id: i64,
+    logo: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(organizations::table.find(id))
+        .set((
+            organizations::logo.eq(logo),
+            organizations::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Organization> {
     organizations::table
         .find(id)

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod pagination;
 pub mod respond;
 pub mod slug;
+pub mod upload;
 
 use actix_web::{HttpMessage, HttpRequest};
 

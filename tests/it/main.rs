@@ -14,6 +14,7 @@ mod errors;
 mod favorites;
 mod foundation;
 mod jobs;
+mod logos;
 mod mail;
 mod marketplace;
 mod marketplace_pages;
