@@ -4,6 +4,7 @@
 
 pub mod api;
 mod backoffice;
+mod editor;
 pub mod logo;
 pub mod logo_pages;
 mod manage;

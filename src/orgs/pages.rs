@@ -17,6 +17,7 @@ use crate::web::{Lang, Layout, Translator, markdown, respond};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/startups/{slug}").route(web::get().to(show)))
         .service(web::resource("/partenaires/{slug}").route(web::get().to(show)))
+        .configure(super::editor::configure)
         .configure(super::manage::configure)
         .configure(super::backoffice::configure);
 }

@@ -397,3 +397,123 @@ async fn owners_manage_people_from_the_organization_page() {
     assert_eq!(done.location, format!("{page_path}?ok=responsable"));
     assert!(text(&karim.page(&page_path).await).contains("Inviter une personne"));
 }
+
+#[tokio::test]
+async fn a_founder_creates_and_edits_her_organization_from_the_portal() {
+    let app = TestApp::spawn().await;
+    verified_user(&app, "lea@chaleur-picarde.fr", "Léa", "startup_founder").await;
+    let lea = Visitor::new(&app);
+    assert_eq!(
+        lea.sign_in("lea@chaleur-picarde.fr", PASSWORD).await.status,
+        303
+    );
+    let form = lea.page("/espace/organisations/nouvelle").await;
+    assert!(
+        form.contains("value=\"startup\" checked"),
+        "startups only for her"
+    );
+    assert!(!form.contains("value=\"partner\""));
+
+    let new = "/espace/organisations/nouvelle";
+    let refused = lea
+        .submit(
+            new,
+            new,
+            &[
+                ("kind", "startup"),
+                ("name", "Chaleur Picarde"),
+                ("team_size", "beaucoup"),
+                ("website", "ftp://chaleur"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let page = text(&refused.html);
+    assert!(
+        page.contains("Le formulaire contient des erreurs"),
+        "{page}"
+    );
+    assert!(
+        refused.html.contains("value=\"Chaleur Picarde\""),
+        "typed values kept"
+    );
+    // A kind her roles do not allow is refused, nothing created.
+    let forged = lea
+        .submit(
+            new,
+            new,
+            &[("kind", "partner"), ("name", "Faux partenaire")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+
+    let created = lea
+        .submit(
+            new,
+            new,
+            &[
+                ("kind", "startup"),
+                ("name", "Chaleur Picarde"),
+                ("pitch", "La chaleur des eaux usées, récupérée."),
+                ("stage", "prototype"),
+                ("team_size", "4"),
+                ("founded_year", "2025"),
+                ("city", "Amiens"),
+                ("themes", "energie"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.html);
+    assert!(
+        created.location.ends_with("?ok=creee"),
+        "{}",
+        created.location
+    );
+    let manage = created.location.split('?').next().unwrap().to_owned();
+    let page = text(&lea.page(&created.location).await);
+    assert!(
+        page.contains("En attente") && page.contains("Responsable"),
+        "{page}"
+    );
+    // Pending: not public yet, but she sees it.
+    assert_eq!(
+        Visitor::new(&app)
+            .get("/startups/chaleur-picarde")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(lea.get("/startups/chaleur-picarde").await.status, 200);
+
+    let edit = format!("{manage}/modifier");
+    let form = lea.page(&edit).await;
+    assert!(
+        form.contains("value=\"4\"")
+            && form.contains("id=\"theme-energie\" name=\"themes\" value=\"energie\" checked")
+    );
+    let saved = lea
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("name", "Chaleur Picarde"),
+                ("pitch", "Nouvelle accroche."),
+                ("stage", "amorcage"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location, format!("{manage}?ok=fiche"));
+    assert!(text(&lea.page("/startups/chaleur-picarde").await).contains("Nouvelle accroche."));
+
+    // Someone else cannot open or post the form.
+    verified_user(&app, "autre@ailleurs.fr", "Autre", "startup_founder").await;
+    let other = Visitor::new(&app);
+    assert_eq!(
+        other.sign_in("autre@ailleurs.fr", PASSWORD).await.status,
+        303
+    );
+    assert_eq!(other.get(&edit).await.status, 403);
+    let answer = other.submit("/espace", &edit, &[("name", "Piraté")]).await;
+    assert_eq!(answer.status, 403);
+    assert!(text(&lea.page("/startups/chaleur-picarde").await).contains("Chaleur Picarde"));
+}
