@@ -96,8 +96,8 @@ fn load_demo(settings: &Settings, only_if_empty: bool) -> Result<(), ExitCode> {
     match quai::demo::seed(&mut conn, &hash) {
         Ok(done) => {
             println!(
-                "demo data: {} accounts, {} organizations, {} offerings added",
-                done.users, done.organizations, done.offerings
+                "demo data: {} accounts, {} organizations, {} offerings, {} requests added",
+                done.users, done.organizations, done.offerings, done.requests
             );
             println!(
                 "demo accounts (password « {} »):",

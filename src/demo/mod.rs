@@ -364,7 +364,34 @@ pub struct Seeded {
     pub users: usize,
     pub organizations: usize,
     pub offerings: usize,
+    pub requests: usize,
 }
+
+/// Requests between demo organizations: (asking organization, offering's organization, message,
+/// status, answer).
+const REQUESTS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "calorie-picarde",
+        "engie-cofely",
+        "Nos capteurs mesurent la chaleur fatale des petits réseaux : pourrions-nous les tester sur une sous-station du réseau de chaleur d’Amiens ?",
+        "in_discussion",
+        "Bonne idée : proposons une visite de la sous-station de Saint-Leu le mois prochain.",
+    ),
+    (
+        "methane-et-co",
+        "engie",
+        "Nous cherchons un mentor pour industrialiser notre unité de méthanisation agricole.",
+        "accepted",
+        "Un expert biométhane d’ENGIE vous contactera cette semaine.",
+    ),
+    (
+        "eau-claire-tech",
+        "engie-cofely",
+        "Pouvez-vous nous présenter la récupération de chaleur sur les eaux épurées d’Ambonne ?",
+        "new",
+        "",
+    ),
+];
 
 /// Loads the demo data; what already exists (by address or slug) is left alone.
 /// Whether the database holds no account and no organization yet (`quai serve --demo`).
@@ -477,6 +504,117 @@ pub fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<Seeded, AppE
                 )?;
             }
         }
+        done.requests = seed_requests(conn, founder, now)?;
+        seed_favorites(conn, founder, now)?;
         Ok(done)
     })
+}
+
+fn org_id(conn: &mut DbConnection, slug: &str) -> diesel::QueryResult<Option<i64>> {
+    organizations::table
+        .filter(organizations::slug.eq(slug))
+        .select(organizations::id)
+        .first(conn)
+        .optional()
+}
+
+/// A few requests in several states, once (only while there are none at all).
+fn seed_requests(
+    conn: &mut DbConnection,
+    founder: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<usize, AppError> {
+    use crate::db::schema::offering_requests;
+    use crate::jobs::{EnqueueOptions, enqueue};
+    use crate::marketplace::requests::{
+        EXPIRE_AFTER_DAYS, ExpireRequest, REMIND_AFTER_DAYS, RemindRequest,
+    };
+    let existing: i64 = offering_requests::table.count().get_result(conn)?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let mut added = 0;
+    for (asker, owner, message, status, answer) in REQUESTS {
+        let (Some(asker), Some(owner)) = (org_id(conn, asker)?, org_id(conn, owner)?) else {
+            continue;
+        };
+        let Some(offering) = market::of_organizations(conn, &[owner], false)?
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let expires_at = now + chrono::Duration::days(EXPIRE_AFTER_DAYS);
+        let Some(request) = market::insert_request(
+            conn,
+            &market::NewRequest {
+                offering_id: offering.id,
+                requester_org_id: asker,
+                requester_id: founder,
+                message,
+                now,
+                expires_at,
+            },
+        )?
+        else {
+            continue;
+        };
+        added += 1;
+        if *status != "new" {
+            market::set_request_status(
+                conn,
+                request.id,
+                &["new"],
+                status,
+                answer,
+                now,
+                expires_at,
+            )?;
+        } else {
+            enqueue(
+                conn,
+                &RemindRequest {
+                    request: request.id,
+                },
+                EnqueueOptions {
+                    run_at: Some(now + chrono::Duration::days(REMIND_AFTER_DAYS)),
+                    dedup_key: None,
+                },
+            )?;
+        }
+        if *status != "accepted" {
+            enqueue(
+                conn,
+                &ExpireRequest {
+                    request: request.id,
+                },
+                EnqueueOptions {
+                    run_at: Some(expires_at),
+                    dedup_key: None,
+                },
+            )?;
+        }
+    }
+    Ok(added)
+}
+
+/// The demo founder follows ENGIE and the energy theme (her favourites are not empty).
+fn seed_favorites(
+    conn: &mut DbConnection,
+    founder: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    use crate::favorites::model as favorites;
+    if let Some(engie) = org_id(conn, "engie")?
+        && !favorites::follows_organization(conn, founder, engie)?
+    {
+        favorites::add_organization(conn, founder, engie, now)?;
+    }
+    if let Ok(ids) = crate::themes::model::resolve(conn, &["energie".to_owned()])?
+        && let Some(&theme) = ids.first()
+        && !favorites::follows_theme(conn, founder, theme)?
+    {
+        favorites::add_theme(conn, founder, theme, now)?;
+    }
+    Ok(())
 }

@@ -11,8 +11,13 @@ async fn the_demo_data_fills_the_marketplace_once() {
     let hash = quai::auth::password::hash_now(quai::demo::DEMO_PASSWORD).unwrap();
     let first = quai::demo::seed(&mut app.connect(), &hash).unwrap();
     assert_eq!(
-        (first.users, first.organizations, first.offerings),
-        (4, 21, 17)
+        (
+            first.users,
+            first.organizations,
+            first.offerings,
+            first.requests
+        ),
+        (4, 21, 17, 3)
     );
     let again = quai::demo::seed(&mut app.connect(), &hash).unwrap();
     assert_eq!(
@@ -64,6 +69,39 @@ async fn the_demo_data_fills_the_marketplace_once() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+
+    // The founder's space is alive: requests in several states, favourites.
+    let founder: Value = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({ "email": "fondatrice@quai.demo", "password": quai::demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let auth = crate::common::accounts::bearer(&founder);
+    let sent: Vec<Value> = app
+        .get_with(
+            "/api/v1/offering-requests?box=sent",
+            &[("authorization", &auth)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut statuses: Vec<&str> = sent.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["accepted", "in_discussion", "new"]);
+    let favorites: Value = app
+        .get_with("/api/v1/favorites", &[("authorization", &auth)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(favorites["organizations"][0]["slug"], "engie");
+    assert_eq!(favorites["themes"], json!(["energie"]));
 }
 
 #[test]
@@ -95,11 +133,11 @@ fn the_seed_command_needs_demo_and_is_idempotent() {
     );
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("4 accounts, 21 organizations, 17 offerings added")
+            .contains("4 accounts, 21 organizations, 17 offerings, 3 requests added")
     );
     let out = run(&["seed", "--demo"]);
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("0 accounts, 0 organizations, 0 offerings added")
+            .contains("0 accounts, 0 organizations, 0 offerings, 0 requests added")
     );
 }
