@@ -161,3 +161,70 @@ async fn an_owner_publishes_an_offering_that_a_visitor_then_finds() {
     }
     b.close().await;
 }
+
+/// The members' pages on the demo data, at desktop and phone width: they render, their headings
+/// are there, and nothing overflows sideways.
+#[tokio::test]
+async fn the_members_pages_fit_at_desktop_and_phone_width() {
+    let app = TestApp::spawn().await;
+    let hash = quai::auth::password::hash_now(quai::demo::DEMO_PASSWORD).unwrap();
+    quai::demo::seed(&mut app.connect(), &hash).unwrap();
+    let founder: Value = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({ "email": "fondatrice@quai.demo", "password": quai::demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let auth = bearer(&founder);
+    let sent: Vec<Value> = app
+        .get_with(
+            "/api/v1/offering-requests?box=sent",
+            &[("authorization", &auth)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let request = format!("/espace/demandes/{}", sent[0]["id"]);
+    let org: Value = app
+        .get("/api/v1/organizations?kind=startup&per_page=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let manage = format!("/espace/organisations/{}", org["items"][0]["id"]);
+    for (width, height, name) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        let Some(b) = browser::start(width, height).await else {
+            return;
+        };
+        let c = &b.client;
+        if name == "phone" {
+            phone_screen(c, width, height).await;
+        }
+        c.goto(&app.url("/connexion")).await.unwrap();
+        fill(c, "#email", "fondatrice@quai.demo").await;
+        fill(c, "#password", quai::demo::DEMO_PASSWORD).await;
+        click(c, "[data-testid=login-form] button[type=submit]").await;
+        wait_path(c, "/compte").await;
+        for (page, shot) in [
+            ("/espace", "space"),
+            ("/espace/favoris", "favorites"),
+            (request.as_str(), "request"),
+            (manage.as_str(), "organization-manage"),
+            ("/espace/organisations/nouvelle", "organization-new"),
+            ("/espace/offres/nouvelle", "offering-new"),
+            ("/offres/savoir-faire-reseau-de-chaleur", "offering-ask"),
+        ] {
+            c.goto(&app.url(page)).await.unwrap();
+            let heading = text_of(c, "main h1").await;
+            assert!(!heading.is_empty(), "{page}");
+            assert_fits(c, page).await;
+            b.screenshot(&format!("{shot}-{name}")).await;
+        }
+        b.close().await;
+    }
+}
