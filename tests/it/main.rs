@@ -5,6 +5,7 @@ mod common;
 
 mod account_pages;
 mod accounts;
+mod authorization;
 mod browser;
 mod browser_accounts;
 mod browser_marketplace;
