@@ -56,6 +56,11 @@ fn main() -> ExitCode {
     telemetry::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
+            if demo && !settings.is_local_http() {
+                return fail(
+                    "`serve --demo` creates accounts whose password is published: it only runs with a local base URL (QUAI_BASE_URL=http://127.0.0.1:… or http://localhost:…)",
+                );
+            }
             if demo && let Err(code) = load_demo(&settings, true) {
                 return code;
             }

@@ -135,14 +135,15 @@ fn schedule_expiry(conn: &mut DbConnection, request: &Request) -> Result<(), App
             dedup_key: Some(format!(
                 "request-expiry:{}:{}",
                 request.id,
-                request.expires_at.and_utc().timestamp()
+                request.expires_at.and_utc().timestamp_micros()
             )),
         },
     )?;
     Ok(())
 }
 
-/// Sends a request; the offering's owners are told at once and reminded after 5 days.
+/// Sends a request; the offering organization's members are told at once and reminded after 5
+/// days.
 pub async fn create(
     pool: &Pool,
     settings: &Settings,
@@ -355,6 +356,11 @@ pub async fn answer(
                     "Only the offering's organization answers its requests.".into(),
                 ));
             }
+            if orgs::find(conn, offering.organization_id)?.status != orgs::ACTIVE {
+                return Err(AppError::Conflict(
+                    "A suspended organization cannot answer requests.".into(),
+                ));
+            }
             let now = Utc::now().naive_utc();
             let expires_at = now + Duration::days(EXPIRE_AFTER_DAYS);
             if model::set_request_status(conn, id, from, &to, &note, now, expires_at)? != 1 {
@@ -384,7 +390,8 @@ pub async fn answer(
     .await
 }
 
-/// Job: the owners' reminder, 5 days after a request nobody answered.
+/// Job: the reminder to the offering organization's members, 5 days after a request nobody
+/// answered.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RemindRequest {
     pub request: i64,
@@ -437,8 +444,12 @@ impl Job for ExpireRequest {
                 let Ok(request) = model::find_request(conn, self.request) else {
                     return Ok(());
                 };
-                // A later step moved the deadline: that step queued its own check.
-                if model::expire_request(conn, request.id, Utc::now().naive_utc())? != 1 {
+                let now = Utc::now().naive_utc();
+                if model::expire_request(conn, request.id, now)? != 1 {
+                    // A later step moved the deadline: make sure a check waits for it.
+                    if OPEN.contains(&request.status.as_str()) && request.expires_at > now {
+                        schedule_expiry(conn, &request)?;
+                    }
                     return Ok(());
                 }
                 let offering = model::find(conn, request.offering_id)?;

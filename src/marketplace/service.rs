@@ -478,7 +478,10 @@ pub struct OfferingPage {
     pub offering: Offering,
     pub themes: Vec<String>,
     pub organization: orgs::Organization,
+    /// A member of the organization or an admin: sees it before publication.
     pub insider: bool,
+    /// A member of the organization (admins included only when they are members).
+    pub member: bool,
 }
 
 /// The page of `/offres/{slug}`, with the visibility rules of [`get`].
@@ -492,10 +495,11 @@ pub async fn page(
         let offering = model::by_slug(conn, &slug)?;
         let organization = orgs::find(conn, offering.organization_id)?;
         let public = offering.status == "published" && organization.status == orgs::ACTIVE;
-        let insider = match &viewer {
-            Some(v) => v.is_admin() || orgs::role_of(conn, organization.id, v.user_id)?.is_some(),
+        let member = match &viewer {
+            Some(v) => orgs::role_of(conn, organization.id, v.user_id)?.is_some(),
             None => false,
         };
+        let insider = member || viewer.as_ref().is_some_and(|v| v.is_admin());
         if !public && !insider {
             return Err(AppError::NotFound);
         }
@@ -505,6 +509,7 @@ pub async fn page(
             themes,
             organization,
             insider,
+            member,
         })
     })
     .await

@@ -193,7 +193,7 @@ pub async fn members(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
-    /// `approve` or `reject`.
+    /// `approve`, `request_changes` (stays pending; the note says what) or `reject`.
     pub decision: String,
     #[serde(default)]
     pub note: String,
@@ -212,17 +212,15 @@ pub async fn decide(
     body: web::Json<DecisionInput>,
 ) -> Result<web::Json<OrganizationResource>, AppError> {
     let input = body.into_inner();
-    let approve = match input.decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => {
-            return Err(AppError::validation(
-                "decision",
-                "must be approve or reject",
-            ));
-        }
-    };
-    let org = service::decide(&state.db, &admin, id.into_inner(), approve, input.note).await?;
+    let org = service::decide(
+        &state.db,
+        &state.settings,
+        &admin,
+        id.into_inner(),
+        &input.decision,
+        input.note,
+    )
+    .await?;
     let (org, themes) = service::get(&state.db, None, org.id)
         .await
         .or_else(|_| Ok::<_, AppError>((org, Vec::new())))?;
@@ -391,10 +389,7 @@ pub async fn admin_change(
     body: web::Json<AdminChange>,
 ) -> Result<web::Json<OrganizationResource>, AppError> {
     let org = service::admin_change(&state.db, &admin, id.into_inner(), body.into_inner()).await?;
-    let themes = service::get(&state.db, None, org.id)
-        .await
-        .map(|(_, themes)| themes)
-        .unwrap_or_default();
+    let themes = service::themes(&state.db, org.id).await?;
     Ok(web::Json(OrganizationResource::new(org, themes)))
 }
 /// Upload or replace an organization's logo (its owners and admins): the raw image is the body,

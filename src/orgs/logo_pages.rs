@@ -179,17 +179,18 @@ async fn upload(
 ) -> Page {
     let id = id.into_inner();
     let limit = state.settings.logo_max_bytes;
+    // Who posts is known before the body is read: nobody else makes the server buffer a file.
+    let me = match signed_in(me, id) {
+        Ok(me) => me,
+        Err(page) => return page,
+    };
+    logo::check_access(&state.db, &me, id).await?;
     let form = read_form(&req, payload, limit).await?;
     let header_token = req
         .headers()
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok());
     csrf::verify(&req, form.csrf_token.as_deref().or(header_token))?;
-    let me = match signed_in(me, id) {
-        Ok(me) => me,
-        Err(page) => return page,
-    };
-    logo::check_access(&state.db, &me, id).await?;
     let back = organization_page(id);
     let parsed = match form.file {
         Some(FilePart {

@@ -82,6 +82,8 @@ struct ManagePage {
     form: FormState,
     invite_email: String,
     flash: Option<(bool, String)>,
+    /// What the cluster team wrote when it asked for changes or refused.
+    moderation_note: Option<String>,
     /// For the logo form (`orgs/logo_form.html`).
     org_id: i64,
     logo_url: Option<String>,
@@ -133,6 +135,8 @@ fn page(
     }
     let layout = Layout::new(req, lang, &title, t.get("manage.lead"));
     ManagePage {
+        moderation_note: (org.status != "active" && !org.moderation_note.is_empty())
+            .then(|| org.moderation_note.clone()),
         org_id: org.id,
         logo_url: org.logo.as_ref().map(|name| format!("/media/logos/{name}")),
         csrf: layout.csrf.clone(),

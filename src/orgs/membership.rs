@@ -111,6 +111,7 @@ pub async fn invite(
     let (me, settings) = (me.clone(), settings.clone());
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
+            lock_members(conn, id)?;
             require_owner(conn, &me, id)?;
             let org = model::find(conn, id)?;
             if let Some(user) = auth_model::by_email(conn, &email)?
@@ -232,6 +233,7 @@ pub async fn accept(
             let invitation = model::invitation_by_hash(conn, &hash_token(token.trim()))?
                 .filter(|i| i.is_open(now))
                 .ok_or_else(dead)?;
+            lock_members(conn, invitation.organization_id)?;
             if !invitation.email.eq_ignore_ascii_case(&me.email) {
                 return Err(AppError::Forbidden(
                     "This invitation was sent to another address: sign in with that address."
@@ -266,6 +268,13 @@ pub async fn accept(
     .await
 }
 
+/// Serialises the changes of one organization's members (PostgreSQL runs transactions side by
+/// side: two owners removing each other must not leave the organization without one).
+fn lock_members(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
+    dialect::lock_key(conn, &format!("organization-members:{id}"))?;
+    Ok(())
+}
+
 fn last_owner(conn: &mut DbConnection, id: i64, user_id: i64) -> Result<bool, AppError> {
     Ok(model::role_of(conn, id, user_id)?.as_deref() == Some(OWNER)
         && model::owner_count(conn, id)? <= 1)
@@ -277,6 +286,7 @@ pub async fn remove(pool: &Pool, me: &CurrentUser, id: i64, user_id: i64) -> Res
     let me = me.clone();
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
+            lock_members(conn, id)?;
             if user_id != me.user_id {
                 require_owner(conn, &me, id)?;
             }
@@ -315,6 +325,7 @@ pub async fn transfer(
     let me = me.clone();
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
+            lock_members(conn, id)?;
             require_owner(conn, &me, id)?;
             match model::role_of(conn, id, to_user_id)?.as_deref() {
                 None => {

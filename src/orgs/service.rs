@@ -8,8 +8,12 @@ use serde_json::json;
 use super::model::{self, ACTIVE, Fields, OWNER, Organization, PENDING};
 use crate::auth::model::{self as auth_model, Role};
 use crate::auth::{Admin, CurrentUser};
+use crate::config::Settings;
 use crate::db::{self, DbConnection, Pool, dialect};
 use crate::error::{AppError, FieldErrors};
+use crate::jobs::EnqueueOptions;
+use crate::mail::{self, templates};
+use crate::web::Lang;
 use crate::web::pagination::PageRequest;
 use crate::web::slug::first_free;
 
@@ -328,16 +332,40 @@ pub async fn members(
     .await
 }
 
-/// An admin's decision on a new organization.
+/// An admin's decision on a new organization: `approve` (public), `request_changes` (stays
+/// pending, with the note) or `reject`; a note is required but to approve. The owners are told
+/// by email, in their language, in the decision's transaction.
 pub async fn decide(
     pool: &Pool,
+    settings: &Settings,
     admin: &Admin,
     id: i64,
-    approve: bool,
+    decision: &str,
     note: String,
 ) -> Result<Organization, AppError> {
-    let actor = admin.actor;
+    let status = match decision {
+        "approve" => ACTIVE,
+        "request_changes" => PENDING,
+        "reject" => "rejected",
+        _ => {
+            return Err(AppError::validation(
+                "decision",
+                "must be approve, request_changes or reject",
+            ));
+        }
+    };
     let note = note.trim().chars().take(2000).collect::<String>();
+    if status != ACTIVE && note.is_empty() {
+        return Err(AppError::validation(
+            "note",
+            "explain what to change, or why",
+        ));
+    }
+    let (actor, base_url, decision) = (
+        admin.actor,
+        settings.base_url.as_str().to_owned(),
+        decision.to_owned(),
+    );
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
             let now = Utc::now().naive_utc();
@@ -348,21 +376,65 @@ pub async fn decide(
                     org.status
                 )));
             }
-            let status = if approve { ACTIVE } else { "rejected" };
             model::set_status(conn, id, status, &note, now)?;
+            tell_owners(conn, &base_url, &org, &decision, &note)?;
             auth_model::audit(
                 conn,
                 "organization_moderated",
                 actor,
                 None,
                 "",
-                json!({ "organization": id, "status": status }),
+                json!({ "organization": id, "decision": decision, "note": note }),
                 now,
             )?;
             Ok(model::find(conn, id)?)
         })
     })
     .await
+}
+
+/// One email per owner about the decision `email.organization.<decision>`.
+fn tell_owners(
+    conn: &mut DbConnection,
+    base_url: &str,
+    org: &Organization,
+    decision: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    let url = format!(
+        "{}/espace/organisations/{}",
+        base_url.trim_end_matches('/'),
+        org.id
+    );
+    for (user_id, _, role, _) in model::members(conn, org.id)? {
+        if role != OWNER {
+            continue;
+        }
+        let user = auth_model::by_id(conn, user_id)?;
+        if !user.can_sign_in() {
+            continue;
+        }
+        let t = Lang::parse(&user.lang).unwrap_or_default().t();
+        let key = format!("email.organization.{decision}");
+        let intro = format!("{} « {} »", t.get(&format!("{key}.body")), org.name);
+        let mut lines = vec![intro.as_str()];
+        if !note.is_empty() {
+            lines.push(note);
+        }
+        let action = templates::Action {
+            subject: format!("{} — {}", t.get(&format!("{key}.subject")), org.name),
+            heading: t.get(&format!("{key}.heading")),
+            greeting: templates::greeting(t, &user.display_name),
+            lines,
+            action_label: t.get("email.organization.action"),
+            action_url: Some(url.clone()),
+            note: t.get("email.offering.note"),
+        };
+        let content = templates::action(t, base_url, &action)?;
+        let to = mail::parse_recipient("email", &user.email)?;
+        mail::enqueue(conn, &to, content, Vec::new(), EnqueueOptions::default())?;
+    }
+    Ok(())
 }
 
 /// The public profile at `/startups/{slug}` or `/partenaires/{slug}`, with the rules of [`get`];
@@ -461,4 +533,9 @@ pub async fn admin_change(
         })
     })
     .await
+}
+
+/// The theme slugs of an organization, whatever its status.
+pub async fn themes(pool: &Pool, id: i64) -> Result<Vec<String>, AppError> {
+    db::run(pool, move |conn| Ok(model::theme_slugs(conn, id)?)).await
 }

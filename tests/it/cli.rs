@@ -350,3 +350,22 @@ fn serve_demo_fills_an_empty_database_once() {
         assert!(stdout.contains(expected), "round {round}: {stdout}");
     }
 }
+
+/// `serve --demo` publishes its accounts' password: never with a public base URL.
+#[test]
+fn serve_demo_refuses_a_public_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["serve", "--demo"],
+        &[
+            ("QUAI_BASE_URL", "https://quai.amiens-cluster.fr"),
+            ("QUAI_BIND", "127.0.0.1:0"),
+        ],
+    );
+    assert_one_clear_line(&out, "local base URL");
+    assert!(
+        !dir.path().join("data/quai.sqlite3").exists(),
+        "nothing created"
+    );
+}

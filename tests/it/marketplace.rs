@@ -176,7 +176,7 @@ async fn draft_submit_changes_resubmit_publish_archive_with_emails() {
         .await
         .unwrap();
     assert_eq!(changed["status"], "changes_requested");
-    let (subject, text) = email_to(&app, "fondatrice@startup.fr", 2).await;
+    let (subject, text) = email_to(&app, "fondatrice@startup.fr", 3).await;
     assert_eq!(
         subject,
         "Des modifications sont demandées — Diagnostic chaleur"
@@ -209,7 +209,7 @@ async fn draft_submit_changes_resubmit_publish_archive_with_emails() {
     .await;
     let published: Value = decide("approve", "").await.json().await.unwrap();
     assert_eq!(published["status"], "published");
-    let (subject, _) = email_to(&app, "fondatrice@startup.fr", 3).await;
+    let (subject, _) = email_to(&app, "fondatrice@startup.fr", 4).await;
     assert_eq!(subject, "Votre offre est publiée — Diagnostic chaleur");
 
     // Public now, with filters.
@@ -361,7 +361,7 @@ async fn a_rejection_is_final_and_explained() {
     )
     .await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "rejected");
-    let (subject, text) = email_to(&app, "fondatrice@startup.fr", 2).await;
+    let (subject, text) = email_to(&app, "fondatrice@startup.fr", 3).await;
     assert!(
         subject.starts_with("Votre offre n’a pas été retenue"),
         "{subject}"

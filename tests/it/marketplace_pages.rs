@@ -159,7 +159,7 @@ async fn an_offering_goes_from_the_editor_through_moderation_to_its_public_page(
     assert!(
         text(&staff.page("/admin/moderation?ok=approve").await).contains("Aucune offre en attente")
     );
-    let (subject, _) = email_to(&app, "lea@chaleur-picarde.fr", 2).await;
+    let (subject, _) = email_to(&app, "lea@chaleur-picarde.fr", 3).await;
     assert!(subject.contains("Diagnostic chaleur fatale"), "{subject}");
 
     // Public now: the page, its Open Graph tags, inert Markdown, links to the organization.

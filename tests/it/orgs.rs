@@ -513,3 +513,40 @@ async fn admins_verify_and_suspend_organizations_from_the_api_and_the_back_offic
     assert_eq!(member.sign_in("lea@startup.fr", PASSWORD).await.status, 303);
     assert_eq!(member.get("/admin/organisations").await.status, 403);
 }
+
+#[tokio::test]
+async fn a_new_organization_may_be_sent_back_for_changes_and_its_owners_are_told() {
+    use crate::common::accounts::{PASSWORD, email_to};
+    use crate::common::visitor::{Visitor, text};
+    let app = TestApp::spawn().await;
+    let boss = admin(&app, "equipe@amiens-cluster.fr").await;
+    let lea = verified_user(&app, "lea@startup.fr", "Léa", "startup_founder").await;
+    let res = post(&app, &lea, "/api/v1/organizations", &startup("Somme Watt")).await;
+    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/admin/organizations/{id}/decision");
+    let res = post(&app, &boss, &path, &json!({"decision": "request_changes"})).await;
+    problem(res, 422, "validation_failed").await;
+    let res = post(
+        &app,
+        &boss,
+        &path,
+        &json!({"decision": "request_changes", "note": "Ajoutez votre site web."}),
+    )
+    .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "pending");
+    let (subject, body) = email_to(&app, "lea@startup.fr", 2).await;
+    assert!(subject.starts_with("Modifications demandées"), "{subject}");
+    assert!(body.contains("Ajoutez votre site web."), "{body}");
+    let v = Visitor::new(&app);
+    assert_eq!(v.sign_in("lea@startup.fr", PASSWORD).await.status, 303);
+    let page = text(&v.page(&format!("/espace/organisations/{id}")).await);
+    assert!(page.contains("Ajoutez votre site web."), "{page}");
+
+    let res = post(&app, &boss, &path, &json!({"decision": "approve"})).await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "active");
+    let (subject, _) = email_to(&app, "lea@startup.fr", 3).await;
+    assert!(
+        subject.starts_with("Votre organisation est publique"),
+        "{subject}"
+    );
+}

@@ -162,7 +162,7 @@ async fn a_startup_asks_a_partner_and_each_step_emails_the_other_side() {
     assert_eq!(request["requester_organization_id"], w.startup);
     assert_eq!(request["organization_id"], w.engie);
     assert!(request["expires_at"].is_string());
-    let (subject, body) = email_to(&app, "paul@engie.example", 3).await;
+    let (subject, body) = email_to(&app, "paul@engie.example", 4).await;
     assert!(
         subject.contains("Nouvelle demande") && subject.contains("Diagnostic énergie"),
         "{subject}"
@@ -291,7 +291,7 @@ async fn a_startup_asks_a_partner_and_each_step_emails_the_other_side() {
         res.json::<Value>().await.unwrap()["status"],
         "in_discussion"
     );
-    let (subject, body) = email_to(&app, "lea@chaleur-picarde.fr", 2).await;
+    let (subject, body) = email_to(&app, "lea@chaleur-picarde.fr", 3).await;
     assert!(subject.contains("en discussion"), "{subject}");
     assert!(body.contains("Je vous appelle jeudi."), "{body}");
     let res = answer(&app, &w.paul, id, "accepted", "Audit planifié le 12.").await;
@@ -299,7 +299,7 @@ async fn a_startup_asks_a_partner_and_each_step_emails_the_other_side() {
         res.json::<Value>().await.unwrap()["expires_at"],
         Value::Null
     );
-    let (subject, _) = email_to(&app, "lea@chaleur-picarde.fr", 3).await;
+    let (subject, _) = email_to(&app, "lea@chaleur-picarde.fr", 4).await;
     assert!(subject.contains("acceptée"), "{subject}");
     problem(
         answer(&app, &w.paul, id, "declined", "").await,
@@ -382,9 +382,21 @@ async fn unanswered_requests_are_reminded_after_five_days_and_expire_after_twent
     no_jobs_of(&app, "send_email").await;
     assert_eq!(paul_mails(&app), before + 1, "reminded once");
 
-    // Expiry: the job does nothing before the deadline, then expires it and tells both sides.
+    // Expiry: run before the deadline, the job waits for it again; due, it expires the request
+    // and tells both sides.
+    let expiry_runs = |app: &TestApp| -> Vec<chrono::NaiveDateTime> {
+        jobs::table
+            .filter(jobs::kind.eq("offering_request_expiry"))
+            .select(jobs::run_at)
+            .load(&mut app.connect())
+            .unwrap()
+    };
     due_now(&app, "offering_request_expiry");
-    no_jobs_of(&app, "offering_request_expiry").await;
+    wait_until(10, "the expiry check waits again", || async {
+        let runs = expiry_runs(&app);
+        runs.len() == 1 && days(runs[0]) > 20.9
+    })
+    .await;
     let res = call(
         &app,
         "GET",
@@ -398,13 +410,8 @@ async fn unanswered_requests_are_reminded_after_five_days_and_expire_after_twent
         .set(offering_requests::expires_at.eq(now - chrono::Duration::minutes(1)))
         .execute(&mut app.connect())
         .unwrap();
-    quai::jobs::enqueue(
-        &mut app.connect(),
-        &quai::marketplace::requests::ExpireRequest { request: id },
-        Default::default(),
-    )
-    .unwrap();
-    let (subject, _) = email_to(&app, "lea@chaleur-picarde.fr", 2).await;
+    due_now(&app, "offering_request_expiry");
+    let (subject, _) = email_to(&app, "lea@chaleur-picarde.fr", 3).await;
     assert!(subject.starts_with("Demande expirée"), "{subject}");
     let (subject, _) = email_to(&app, "paul@engie.example", before + 2).await;
     assert!(subject.starts_with("Demande expirée"), "{subject}");

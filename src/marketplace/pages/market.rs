@@ -28,7 +28,9 @@ pub struct MarketQuery {
     audience: String,
     #[serde(default)]
     organisation: String,
-    page: Option<i64>,
+    /// Read as text: a page number that is not one shows the first page.
+    #[serde(default)]
+    page: String,
 }
 
 impl MarketQuery {
@@ -118,6 +120,7 @@ pub async fn index(
 ) -> Result<impl actix_web::Responder, AppError> {
     let t = lang.t();
     let q = query.into_inner();
+    let q_page = q.page.trim().parse::<i64>().unwrap_or(1);
     let all_themes = themes::all(&state.db).await?;
     let theme_slugs: Vec<&str> = all_themes.iter().map(|th| th.slug.as_str()).collect();
     let q = MarketQuery {
@@ -125,10 +128,10 @@ pub async fn index(
         theme: keep(&q.theme, &theme_slugs),
         audience: keep(&q.audience, &AUDIENCES[1..]),
         organisation: keep(&q.organisation, &ORGANIZATION_KINDS),
-        page: q.page,
+        page: String::new(),
     };
     let page = PageRequest::try_from(PageQuery {
-        page: Some(q.page.unwrap_or(1).clamp(1, 10_000)),
+        page: Some(q_page.clamp(1, 10_000)),
         per_page: Some(PER_PAGE),
     })?;
     let some = |v: &String| (!v.is_empty()).then(|| v.clone());

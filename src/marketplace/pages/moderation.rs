@@ -49,6 +49,8 @@ pub struct OrgItem {
     pub city: String,
     pub website: String,
     pub preview_href: String,
+    /// The note of an earlier change request.
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -103,6 +105,7 @@ pub async fn queue(
             id: org.id,
             kind_key: format!("organization.kinds.{}", org.kind),
             preview_href: org.path(),
+            note: org.moderation_note,
             name: org.name,
             pitch: org.pitch,
             city: org.city,
@@ -181,8 +184,8 @@ pub async fn decide_offering(
     back(result, &decision)
 }
 
-/// `POST /admin/moderation/organisations/{id}`: approve or reject (request changes is not a
-/// state of organizations: the note of a refusal says what to change).
+/// `POST /admin/moderation/organisations/{id}`: approve, request changes (it stays pending with
+/// the note) or reject.
 pub async fn decide_organization(
     admin: Result<Admin, AppError>,
     state: web::Data<AppState>,
@@ -194,18 +197,15 @@ pub async fn decide_organization(
         Err(page) => return page,
     };
     let DecisionForm { decision, note } = form.0;
-    let approve = match decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => {
-            return Err(AppError::validation(
-                "decision",
-                "must be approve or reject",
-            ));
-        }
-    };
-    let result = orgs::decide(&state.db, &admin, id.into_inner(), approve, note)
-        .await
-        .map(|_| ());
+    let result = orgs::decide(
+        &state.db,
+        &state.settings,
+        &admin,
+        id.into_inner(),
+        &decision,
+        note,
+    )
+    .await
+    .map(|_| ());
     back(result, &decision)
 }

@@ -108,7 +108,7 @@ pub async fn render(
             let back: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
             Ask::SignIn(format!("/connexion?suivant={back}"))
         }
-        Some(_) if view.insider => Ask::Own,
+        Some(_) if view.member => Ask::Own,
         Some(me) => {
             let options = requests::ask_options(&state.db, me, o.id).await?;
             match (options.open_request, options.organizations.is_empty()) {
