@@ -124,6 +124,7 @@ impl Runtime {
         (name = "organizations", description = "Startups, partners and founding members"),
         (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks; requests about them"),
         (name = "favorites", description = "The organizations and themes a person follows"),
+        (name = "events", description = "Venues, thematic events, registrations and the waiting list"),
         (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
@@ -325,7 +326,19 @@ fn routes(
                 .service(crate::favorites::api::follow_organization)
                 .service(crate::favorites::api::unfollow_organization)
                 .service(crate::favorites::api::follow_theme)
-                .service(crate::favorites::api::unfollow_theme),
+                .service(crate::favorites::api::unfollow_theme)
+                .service(crate::events::api::venues)
+                .service(crate::events::api::create_venue)
+                .service(crate::events::api::create_room)
+                .service(crate::events::api::list)
+                .service(crate::events::api::create)
+                .service(crate::events::api::show)
+                .service(crate::events::api::publish)
+                .service(crate::events::api::cancel)
+                .service(crate::events::api::capacity)
+                .service(crate::events::api::register)
+                .service(crate::events::api::registration)
+                .service(crate::events::api::cancel_registration),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);

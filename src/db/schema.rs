@@ -256,6 +256,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    venues (id) {
+        id -> BigInt,
+        name -> Text,
+        address -> Text,
+        city -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rooms (id) {
+        id -> BigInt,
+        venue_id -> BigInt,
+        name -> Text,
+        capacity -> Integer,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        description -> Text,
+        organization_id -> Nullable<BigInt>,
+        room_id -> Nullable<BigInt>,
+        online_url -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        capacity -> Integer,
+        seats_taken -> Integer,
+        registration_opens_at -> Nullable<Timestamp>,
+        registration_closes_at -> Nullable<Timestamp>,
+        status -> Text,
+        approval -> Bool,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_themes (event_id, theme_id) {
+        event_id -> BigInt,
+        theme_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        email -> Text,
+        name -> Text,
+        status -> Text,
+        code -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        checked_in_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(rooms -> venues (venue_id));
+diesel::joinable!(events -> rooms (room_id));
+diesel::joinable!(event_themes -> events (event_id));
+diesel::joinable!(event_themes -> themes (theme_id));
+diesel::joinable!(registrations -> events (event_id));
 diesel::joinable!(favorite_organizations -> organizations (organization_id));
 diesel::joinable!(favorite_themes -> themes (theme_id));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
@@ -286,4 +359,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     offering_requests,
     favorite_organizations,
     favorite_themes,
+    venues,
+    rooms,
+    events,
+    event_themes,
+    registrations,
 );

@@ -1,0 +1,6 @@
+//! Thematic events: venues and rooms, events with their capacity, registrations that never
+//! overbook, and a FIFO waitlist promoted at once when a seat frees up.
+
+pub mod api;
+pub mod model;
+pub mod service;

@@ -1,0 +1,454 @@
+//! Rows and queries of `venues`, `rooms`, `events`, `event_themes` and `registrations`. The
+//! seats of an event change only through [`take_seat`] and [`free_seat`], guarded statements
+//! checked by the rows they changed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{event_themes, events, registrations, rooms, themes, venues};
+
+pub const CONFIRMED: &str = "confirmed";
+pub const WAITLISTED: &str = "waitlisted";
+pub const CANCELLED: &str = "cancelled";
+pub const PUBLISHED: &str = "published";
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = venues)]
+pub struct Venue {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub city: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = rooms)]
+pub struct Room {
+    pub id: i64,
+    pub venue_id: i64,
+    pub name: String,
+    pub capacity: i32,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct Event {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub organization_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub online_url: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    pub registration_opens_at: Option<NaiveDateTime>,
+    pub registration_closes_at: Option<NaiveDateTime>,
+    pub status: String,
+    pub approval: bool,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The fields organizers edit.
+#[derive(Clone, Debug, AsChangeset, Insertable)]
+#[diesel(table_name = events)]
+#[diesel(treat_none_as_null = true)]
+pub struct EventFields {
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub room_id: Option<i64>,
+    pub online_url: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub registration_opens_at: Option<NaiveDateTime>,
+    pub registration_closes_at: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = registrations)]
+pub struct Registration {
+    pub id: i64,
+    pub event_id: i64,
+    pub user_id: Option<i64>,
+    pub email: String,
+    pub name: String,
+    pub status: String,
+    pub code: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub checked_in_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_venue(
+    conn: &mut DbConnection,
+    name: &str,
+    address: &str,
+    city: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Venue> {
+    diesel::insert_into(venues::table)
+        .values((
+            venues::name.eq(name),
+            venues::address.eq(address),
+            venues::city.eq(city),
+            venues::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    venues::table
+        .filter(venues::name.eq(name))
+        .select(Venue::as_select())
+        .first(conn)
+}
+
+pub fn insert_room(
+    conn: &mut DbConnection,
+    venue_id: i64,
+    name: &str,
+    capacity: i32,
+) -> QueryResult<Room> {
+    diesel::insert_into(rooms::table)
+        .values((
+            rooms::venue_id.eq(venue_id),
+            rooms::name.eq(name),
+            rooms::capacity.eq(capacity),
+        ))
+        .execute(conn)?;
+    rooms::table
+        .filter(rooms::venue_id.eq(venue_id))
+        .filter(rooms::name.eq(name))
+        .select(Room::as_select())
+        .first(conn)
+}
+
+pub fn venues(conn: &mut DbConnection) -> QueryResult<Vec<(Venue, Vec<Room>)>> {
+    let all: Vec<Venue> = venues::table
+        .order(venues::name.asc())
+        .select(Venue::as_select())
+        .load(conn)?;
+    let mut out = Vec::with_capacity(all.len());
+    for v in all {
+        let r = rooms::table
+            .filter(rooms::venue_id.eq(v.id))
+            .order(rooms::name.asc())
+            .select(Room::as_select())
+            .load(conn)?;
+        out.push((v, r));
+    }
+    Ok(out)
+}
+
+pub fn find_venue(conn: &mut DbConnection, id: i64) -> QueryResult<Venue> {
+    venues::table
+        .find(id)
+        .select(Venue::as_select())
+        .first(conn)
+}
+
+pub fn find_room(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Room>> {
+    rooms::table
+        .find(id)
+        .select(Room::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn slug_taken(conn: &mut DbConnection, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        events::table.filter(events::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_event(
+    conn: &mut DbConnection,
+    slug: &str,
+    fields: &EventFields,
+    organization_id: Option<i64>,
+    capacity: i32,
+    approval: bool,
+    created_by: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Event> {
+    diesel::insert_into(events::table)
+        .values((
+            fields,
+            events::slug.eq(slug),
+            events::organization_id.eq(organization_id),
+            events::capacity.eq(capacity),
+            events::approval.eq(approval),
+            events::created_by.eq(created_by),
+            events::created_at.eq(now),
+            events::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    events::table
+        .filter(events::slug.eq(slug))
+        .select(Event::as_select())
+        .first(conn)
+}
+
+pub fn find_event(conn: &mut DbConnection, id: i64) -> QueryResult<Event> {
+    events::table
+        .find(id)
+        .select(Event::as_select())
+        .first(conn)
+}
+
+pub fn update_event(
+    conn: &mut DbConnection,
+    id: i64,
+    fields: &EventFields,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(events::table.find(id))
+        .set((fields, events::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn set_event_status(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        events::table
+            .filter(events::id.eq(id))
+            .filter(events::status.eq(from)),
+    )
+    .set((events::status.eq(to), events::updated_at.eq(now)))
+    .execute(conn)
+}
+
+/// Another live event in the same room at overlapping times, if any.
+pub fn room_conflict(
+    conn: &mut DbConnection,
+    room_id: i64,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    except: Option<i64>,
+) -> QueryResult<Option<Event>> {
+    let mut q = events::table
+        .filter(events::room_id.eq(room_id))
+        .filter(events::status.ne("cancelled"))
+        .filter(events::starts_at.lt(ends_at))
+        .filter(events::ends_at.gt(starts_at))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(events::id.ne(id));
+    }
+    q.order(events::starts_at.asc())
+        .select(Event::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Takes one seat if one is left: the capacity invariant in one guarded statement.
+pub fn take_seat(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        events::table
+            .filter(events::id.eq(id))
+            .filter(events::seats_taken.lt(events::capacity)),
+    )
+    .set((
+        events::seats_taken.eq(events::seats_taken + 1),
+        events::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Gives a seat back (never below zero).
+pub fn free_seat(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        events::table
+            .filter(events::id.eq(id))
+            .filter(events::seats_taken.gt(0)),
+    )
+    .set((
+        events::seats_taken.eq(events::seats_taken - 1),
+        events::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Sets the capacity when it is not below the seats taken (guarded).
+pub fn set_capacity(
+    conn: &mut DbConnection,
+    id: i64,
+    capacity: i32,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        events::table
+            .filter(events::id.eq(id))
+            .filter(events::seats_taken.le(capacity)),
+    )
+    .set((events::capacity.eq(capacity), events::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub struct NewRegistration<'a> {
+    pub event_id: i64,
+    pub user_id: Option<i64>,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub status: &'a str,
+    pub code: &'a str,
+    pub token_hash: &'a str,
+    pub now: NaiveDateTime,
+}
+
+pub fn insert_registration(
+    conn: &mut DbConnection,
+    new: &NewRegistration<'_>,
+) -> QueryResult<Registration> {
+    diesel::insert_into(registrations::table)
+        .values((
+            registrations::event_id.eq(new.event_id),
+            registrations::user_id.eq(new.user_id),
+            registrations::email.eq(new.email),
+            registrations::name.eq(new.name),
+            registrations::status.eq(new.status),
+            registrations::code.eq(new.code),
+            registrations::token_hash.eq(new.token_hash),
+            registrations::created_at.eq(new.now),
+            registrations::updated_at.eq(new.now),
+            registrations::confirmed_at.eq((new.status == CONFIRMED).then_some(new.now)),
+        ))
+        .execute(conn)?;
+    registrations::table
+        .filter(registrations::token_hash.eq(new.token_hash))
+        .select(Registration::as_select())
+        .first(conn)
+}
+
+pub fn find_registration(conn: &mut DbConnection, id: i64) -> QueryResult<Registration> {
+    registrations::table
+        .find(id)
+        .select(Registration::as_select())
+        .first(conn)
+}
+
+/// The live registration of an address for an event, if any.
+pub fn live_registration(
+    conn: &mut DbConnection,
+    event_id: i64,
+    email: &str,
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::email.eq(email))
+        .filter(registrations::status.ne(CANCELLED))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Moves a registration from one of `from` to `to` (guarded).
+pub fn set_registration_status(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        registrations::table
+            .filter(registrations::id.eq(id))
+            .filter(registrations::status.eq_any(from.to_vec())),
+    )
+    .set((
+        registrations::status.eq(to),
+        registrations::updated_at.eq(now),
+        registrations::confirmed_at.eq((to == CONFIRMED).then_some(now)),
+        registrations::cancelled_at.eq((to == CANCELLED).then_some(now)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The first person waiting (lowest id), if any.
+pub fn first_waiting(conn: &mut DbConnection, event_id: i64) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq(WAITLISTED))
+        .order(registrations::id.asc())
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A waiting registration's place in the queue (1 for the next one).
+pub fn waitlist_position(conn: &mut DbConnection, r: &Registration) -> QueryResult<i64> {
+    registrations::table
+        .filter(registrations::event_id.eq(r.event_id))
+        .filter(registrations::status.eq(WAITLISTED))
+        .filter(registrations::id.le(r.id))
+        .count()
+        .get_result(conn)
+}
+
+pub fn theme_slugs(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<String>> {
+    event_themes::table
+        .inner_join(themes::table)
+        .filter(event_themes::event_id.eq(id))
+        .order(themes::position.asc())
+        .select(themes::slug)
+        .load(conn)
+}
+
+/// Replaces the themes; returns the unknown slugs (nothing changed then).
+pub fn set_themes(conn: &mut DbConnection, id: i64, slugs: &[String]) -> QueryResult<Vec<String>> {
+    let ids = match crate::themes::model::resolve(conn, slugs)? {
+        Ok(ids) => ids,
+        Err(unknown) => return Ok(unknown),
+    };
+    diesel::delete(event_themes::table.filter(event_themes::event_id.eq(id))).execute(conn)?;
+    for theme_id in ids {
+        diesel::insert_into(event_themes::table)
+            .values((
+                event_themes::event_id.eq(id),
+                event_themes::theme_id.eq(theme_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(Vec::new())
+}
+
+/// Published events, soonest first, from `from` on.
+pub fn upcoming(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Event>, i64)> {
+    let filtered = || {
+        events::table
+            .filter(events::status.eq(PUBLISHED))
+            .filter(events::ends_at.gt(from))
+    };
+    let items = filtered()
+        .order((events::starts_at.asc(), events::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Event::as_select())
+        .load(conn)?;
+    let total = filtered().count().get_result(conn)?;
+    Ok((items, total))
+}

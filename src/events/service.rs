@@ -1,0 +1,660 @@
+//! Rules of events: who organizes, what a valid event is (dates, room, capacity, no double
+//! booking of a room), and registration that never overbooks: in one transaction per event
+//! (serialised per event), a seat is taken by one guarded statement or the person waits in
+//! line; a seat freed by a cancellation or a larger capacity goes at once to the first in line.
+//!
+//! Errors: [`AppError`] — 403 for people who do not organize, 404 for events not published
+//! (to everybody but their organizers), 409 for a closed window, a cancelled event or a second
+//! registration, 422 for bad fields.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::model::{
+    self, CANCELLED, CONFIRMED, Event, EventFields, NewRegistration, PUBLISHED, Registration,
+    WAITLISTED,
+};
+use crate::auth::model as auth_model;
+use crate::auth::tokens::{hash_token, random_token};
+use crate::auth::{Admin, CurrentUser};
+use crate::db::{self, DbConnection, Pool, dialect};
+use crate::error::{AppError, FieldErrors};
+use crate::orgs::model as orgs;
+use crate::web::pagination::PageRequest;
+use crate::web::slug::first_free;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VenueInput {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub city: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomInput {
+    pub name: String,
+    pub capacity: i32,
+}
+
+/// What an organizer sends to create or edit an event. Dates are RFC 3339 (`2026-03-12T18:30:00+01:00`)
+/// or local Paris time (`2026-03-12T18:30`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    /// Markdown; rendered safely.
+    #[serde(default)]
+    pub description: String,
+    /// The organizing organization (required but for admins; creation only).
+    #[serde(default)]
+    pub organization_id: Option<i64>,
+    #[serde(default)]
+    pub room_id: Option<i64>,
+    #[serde(default)]
+    pub online_url: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// Seats; at most the room's capacity.
+    pub capacity: i32,
+    #[serde(default)]
+    pub registration_opens_at: Option<String>,
+    #[serde(default)]
+    pub registration_closes_at: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+}
+
+fn push(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
+    errors.entry(field.into()).or_default().push(message.into());
+}
+
+/// A date and time: RFC 3339, or local Paris time; stored as UTC.
+pub fn parse_when(raw: &str) -> Option<NaiveDateTime> {
+    let raw = raw.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Some(at.with_timezone(&Utc).naive_utc());
+    }
+    let local = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    // A time skipped by the spring change does not exist: refused rather than guessed.
+    Paris
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc).naive_utc())
+}
+
+fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) -> String {
+    let value = value.trim();
+    if required && value.is_empty() {
+        push(errors, field, "is required");
+    }
+    if value.chars().count() > max {
+        push(errors, field, format!("must be at most {max} characters"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        push(errors, field, "must not contain control characters");
+    }
+    value.to_owned()
+}
+
+/// Valid fields, or every field's problem (the room's existence and size are checked with the
+/// database).
+fn parse(conn: &mut DbConnection, input: &EventInput) -> Result<(EventFields, i32), AppError> {
+    let mut errors = FieldErrors::new();
+    let title = text(&mut errors, "title", &input.title, 160, true);
+    let summary = text(&mut errors, "summary", &input.summary, 300, false);
+    let description = text(
+        &mut errors,
+        "description",
+        &input.description,
+        20_000,
+        false,
+    );
+    let online_url = text(&mut errors, "online_url", &input.online_url, 300, false);
+    if !online_url.is_empty()
+        && !matches!(
+            url::Url::parse(&online_url)
+                .map(|u| u.scheme().to_owned())
+                .as_deref(),
+            Ok("http" | "https")
+        )
+    {
+        push(
+            &mut errors,
+            "online_url",
+            "must be an http:// or https:// address",
+        );
+    }
+    let mut when = |field: &str, raw: &str| {
+        let at = parse_when(raw);
+        if at.is_none() {
+            push(
+                &mut errors,
+                field,
+                "must be a date and time such as 2026-03-12T18:30 (Paris time)",
+            );
+        }
+        at
+    };
+    let starts_at = when("starts_at", &input.starts_at);
+    let ends_at = when("ends_at", &input.ends_at);
+    let opens = input
+        .registration_opens_at
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|raw| when("registration_opens_at", raw));
+    let closes = input
+        .registration_closes_at
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|raw| when("registration_closes_at", raw));
+    if let (Some(s), Some(e)) = (starts_at, ends_at)
+        && e <= s
+    {
+        push(&mut errors, "ends_at", "must be after the start");
+    }
+    if let (Some(Some(o)), Some(Some(c))) = (opens, closes)
+        && c <= o
+    {
+        push(
+            &mut errors,
+            "registration_closes_at",
+            "must be after the opening of registrations",
+        );
+    }
+    if !(0..=100_000).contains(&input.capacity) {
+        push(&mut errors, "capacity", "must be between 0 and 100000");
+    }
+    if let Some(room_id) = input.room_id {
+        match model::find_room(conn, room_id)? {
+            None => push(&mut errors, "room_id", "no such room"),
+            Some(room) if input.capacity > room.capacity => push(
+                &mut errors,
+                "capacity",
+                format!("must be at most the room's {} seats", room.capacity),
+            ),
+            Some(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let fields = EventFields {
+        title,
+        summary,
+        description,
+        room_id: input.room_id,
+        online_url,
+        starts_at: starts_at.expect("checked"),
+        ends_at: ends_at.expect("checked"),
+        registration_opens_at: opens.flatten(),
+        registration_closes_at: closes.flatten(),
+    };
+    Ok((fields, input.capacity))
+}
+
+/// 409 naming the event that already holds the room at that time.
+fn check_room(
+    conn: &mut DbConnection,
+    f: &EventFields,
+    except: Option<i64>,
+) -> Result<(), AppError> {
+    if let Some(room_id) = f.room_id
+        && let Some(other) = model::room_conflict(conn, room_id, f.starts_at, f.ends_at, except)?
+    {
+        return Err(AppError::Conflict(format!(
+            "The room is already booked at that time by « {} » (event {}).",
+            other.title, other.id
+        )));
+    }
+    Ok(())
+}
+
+fn apply_themes(conn: &mut DbConnection, id: i64, themes: &[String]) -> Result<(), AppError> {
+    let unknown = model::set_themes(conn, id, themes)?;
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "themes",
+            format!("unknown themes: {}", unknown.join(", ")),
+        ))
+    }
+}
+
+/// Whether the user organizes this event: an admin, or a member of its organization.
+fn organizes(conn: &mut DbConnection, me: &CurrentUser, event: &Event) -> Result<bool, AppError> {
+    if me.is_admin() {
+        return Ok(true);
+    }
+    Ok(match event.organization_id {
+        Some(org) => orgs::role_of(conn, org, me.user_id)?.is_some(),
+        None => false,
+    })
+}
+
+fn require_organizer(
+    conn: &mut DbConnection,
+    me: &CurrentUser,
+    event: &Event,
+) -> Result<(), AppError> {
+    if organizes(conn, me, event)? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only the event's organizers can do this.".into(),
+        ))
+    }
+}
+
+pub async fn create_venue(
+    pool: &Pool,
+    _admin: &Admin,
+    input: VenueInput,
+) -> Result<model::Venue, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = text(&mut errors, "name", &input.name, 120, true);
+    let address = text(&mut errors, "address", &input.address, 300, false);
+    let city = text(
+        &mut errors,
+        "city",
+        input.city.as_deref().unwrap_or("Amiens"),
+        80,
+        false,
+    );
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            Ok(model::insert_venue(
+                conn,
+                &name,
+                &address,
+                &city,
+                Utc::now().naive_utc(),
+            )?)
+        })
+    })
+    .await
+}
+
+pub async fn create_room(
+    pool: &Pool,
+    _admin: &Admin,
+    venue_id: i64,
+    input: RoomInput,
+) -> Result<model::Room, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = text(&mut errors, "name", &input.name, 120, true);
+    if !(1..=100_000).contains(&input.capacity) {
+        push(&mut errors, "capacity", "must be between 1 and 100000");
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            model::find_venue(conn, venue_id)?;
+            Ok(model::insert_room(conn, venue_id, &name, input.capacity)?)
+        })
+    })
+    .await
+}
+
+pub async fn venues(pool: &Pool) -> Result<Vec<(model::Venue, Vec<model::Room>)>, AppError> {
+    db::run(pool, |conn| Ok(model::venues(conn)?)).await
+}
+
+/// Creates a draft event: admins, or members of an active partner or founding member.
+pub async fn create(pool: &Pool, me: &CurrentUser, input: EventInput) -> Result<Event, AppError> {
+    me.require_verified()?;
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            match input.organization_id {
+                Some(org_id) => {
+                    let org = orgs::find(conn, org_id).map_err(|_| {
+                        AppError::validation("organization_id", "no such organization")
+                    })?;
+                    let member = orgs::role_of(conn, org_id, me.user_id)?.is_some();
+                    let organizer = member && org.status == orgs::ACTIVE && org.kind != "startup";
+                    if !(me.is_admin() || organizer) {
+                        return Err(AppError::Forbidden(
+                            "Events are organized by the cluster's partners and founding members."
+                                .into(),
+                        ));
+                    }
+                }
+                None if me.is_admin() => {}
+                None => {
+                    return Err(AppError::validation(
+                        "organization_id",
+                        "say which organization organizes it",
+                    ));
+                }
+            }
+            let (fields, capacity) = parse(conn, &input)?;
+            check_room(conn, &fields, None)?;
+            let now = Utc::now().naive_utc();
+            let slug = first_free(&fields.title, "evenement", |c| model::slug_taken(conn, c))?
+                .ok_or_else(|| AppError::Conflict("Too many events share this title.".into()))?;
+            let event = model::insert_event(
+                conn,
+                &slug,
+                &fields,
+                input.organization_id,
+                capacity,
+                false,
+                me.user_id,
+                now,
+            )?;
+            apply_themes(conn, event.id, &input.themes)?;
+            Ok(event)
+        })
+    })
+    .await
+}
+
+/// Publishes a draft, or cancels a draft or published event (organizers).
+pub async fn set_status(
+    pool: &Pool,
+    me: &CurrentUser,
+    id: i64,
+    action: &str,
+) -> Result<Event, AppError> {
+    let (from, to): (&[&str], &str) = match action {
+        "publish" => (&["draft"], PUBLISHED),
+        "cancel" => (&["draft", PUBLISHED], CANCELLED),
+        _ => return Err(AppError::validation("action", "must be publish or cancel")),
+    };
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            let event = model::find_event(conn, id)?;
+            require_organizer(conn, &me, &event)?;
+            let now = Utc::now().naive_utc();
+            if !from.contains(&event.status.as_str())
+                || model::set_event_status(conn, id, &event.status, to, now)? != 1
+            {
+                return Err(AppError::Conflict(format!(
+                    "A {} event cannot be {to}.",
+                    event.status
+                )));
+            }
+            auth_model::audit(
+                conn,
+                "event_status",
+                Some(me.user_id),
+                None,
+                "",
+                json!({ "event": id, "status": to }),
+                now,
+            )?;
+            Ok(model::find_event(conn, id)?)
+        })
+    })
+    .await
+}
+
+/// Changes the capacity. Lowering it below the seats taken is refused (say first what happens
+/// to those people); raising it gives the new seats to the waiting list at once.
+pub async fn set_capacity(
+    pool: &Pool,
+    me: &CurrentUser,
+    id: i64,
+    capacity: i32,
+) -> Result<Event, AppError> {
+    if !(0..=100_000).contains(&capacity) {
+        return Err(AppError::validation(
+            "capacity",
+            "must be between 0 and 100000",
+        ));
+    }
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            dialect::lock_key(conn, &format!("event:{id}"))?;
+            let event = model::find_event(conn, id)?;
+            require_organizer(conn, &me, &event)?;
+            if let Some(room_id) = event.room_id
+                && let Some(room) = model::find_room(conn, room_id)?
+                && capacity > room.capacity
+            {
+                return Err(AppError::validation(
+                    "capacity",
+                    format!("must be at most the room's {} seats", room.capacity),
+                ));
+            }
+            let now = Utc::now().naive_utc();
+            if !model::set_capacity(conn, id, capacity, now)? {
+                return Err(AppError::validation(
+                    "capacity",
+                    format!(
+                        "{} seats are taken: cancel registrations first to go below",
+                        event.seats_taken
+                    ),
+                ));
+            }
+            promote(conn, id, now)?;
+            Ok(model::find_event(conn, id)?)
+        })
+    })
+    .await
+}
+
+/// Gives free seats to the people waiting, first come first served.
+fn promote(
+    conn: &mut DbConnection,
+    event_id: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<Registration>, AppError> {
+    let mut promoted = Vec::new();
+    while let Some(next) = model::first_waiting(conn, event_id)? {
+        if !model::take_seat(conn, event_id, now)? {
+            break;
+        }
+        if !model::set_registration_status(conn, next.id, &[WAITLISTED], CONFIRMED, now)? {
+            return Err(AppError::Conflict(
+                "The waiting list changed; try again.".into(),
+            ));
+        }
+        promoted.push(next);
+    }
+    Ok(promoted)
+}
+
+/// An event as its viewer may see it: published or cancelled ones for everybody, drafts for
+/// their organizers only.
+pub async fn get(
+    pool: &Pool,
+    viewer: Option<&CurrentUser>,
+    id: i64,
+) -> Result<(Event, Vec<String>), AppError> {
+    let viewer = viewer.cloned();
+    db::run(pool, move |conn| {
+        let event = model::find_event(conn, id)?;
+        if event.status == "draft" {
+            let insider = match &viewer {
+                Some(v) => organizes(conn, v, &event)?,
+                None => false,
+            };
+            if !insider {
+                return Err(AppError::NotFound);
+            }
+        }
+        let themes = model::theme_slugs(conn, id)?;
+        Ok((event, themes))
+    })
+    .await
+}
+
+pub async fn upcoming(
+    pool: &Pool,
+    page: PageRequest,
+) -> Result<(Vec<(Event, Vec<String>)>, i64), AppError> {
+    db::run(pool, move |conn| {
+        let (events, total) =
+            model::upcoming(conn, Utc::now().naive_utc(), page.offset(), page.per_page)?;
+        let mut out = Vec::with_capacity(events.len());
+        for e in events {
+            let themes = model::theme_slugs(conn, e.id)?;
+            out.push((e, themes));
+        }
+        Ok((out, total))
+    })
+    .await
+}
+
+/// A registration and, while waiting, its place in line.
+pub struct RegistrationView {
+    pub registration: Registration,
+    pub position: Option<i64>,
+}
+
+fn view(conn: &mut DbConnection, r: Registration) -> Result<RegistrationView, AppError> {
+    let position = if r.status == WAITLISTED {
+        Some(model::waitlist_position(conn, &r)?)
+    } else {
+        None
+    };
+    Ok(RegistrationView {
+        registration: r,
+        position,
+    })
+}
+
+/// Why registration is not possible now, if it is not.
+fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
+    match event.status.as_str() {
+        CANCELLED => return Some("This event is cancelled.".into()),
+        PUBLISHED => {}
+        _ => return Some("This event is not open yet.".into()),
+    }
+    if event.registration_opens_at.is_some_and(|o| now < o) {
+        return Some("Registration is not open yet.".into());
+    }
+    if event.registration_closes_at.is_some_and(|c| now >= c) || now >= event.ends_at {
+        return Some("Registration is closed.".into());
+    }
+    None
+}
+
+/// A short check-in code: 8 characters without look-alikes.
+fn check_in_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes: [u8; 8] = rand::random();
+    bytes
+        .iter()
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Registers the signed-in person: a seat if one is left, otherwise a place in the waiting line.
+pub async fn register(
+    pool: &Pool,
+    me: &CurrentUser,
+    event_id: i64,
+) -> Result<RegistrationView, AppError> {
+    me.require_verified()?;
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            dialect::lock_key(conn, &format!("event:{event_id}"))?;
+            let event = model::find_event(conn, event_id)?;
+            if event.status == "draft" && !organizes(conn, &me, &event)? {
+                return Err(AppError::NotFound);
+            }
+            let now = Utc::now().naive_utc();
+            if let Some(problem) = window_problem(&event, now) {
+                return Err(AppError::Conflict(problem));
+            }
+            let email = me.email.to_lowercase();
+            if model::live_registration(conn, event_id, &email)?.is_some() {
+                return Err(AppError::Conflict("You are already registered.".into()));
+            }
+            let status = if model::take_seat(conn, event_id, now)? {
+                CONFIRMED
+            } else {
+                WAITLISTED
+            };
+            let token = random_token();
+            let registration = model::insert_registration(
+                conn,
+                &NewRegistration {
+                    event_id,
+                    user_id: Some(me.user_id),
+                    email: &email,
+                    name: &me.display_name,
+                    status,
+                    code: &check_in_code(),
+                    token_hash: &hash_token(&token),
+                    now,
+                },
+            )?;
+            view(conn, registration)
+        })
+    })
+    .await
+}
+
+/// One registration: its person and the event's organizers.
+pub async fn registration(
+    pool: &Pool,
+    me: &CurrentUser,
+    id: i64,
+) -> Result<RegistrationView, AppError> {
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        let r = model::find_registration(conn, id)?;
+        if r.user_id != Some(me.user_id) {
+            let event = model::find_event(conn, r.event_id)?;
+            require_organizer(conn, &me, &event)?;
+        }
+        view(conn, r)
+    })
+    .await
+}
+
+/// Cancels a registration (its person or an organizer); a freed seat goes to the first in line.
+pub async fn cancel(pool: &Pool, me: &CurrentUser, id: i64) -> Result<RegistrationView, AppError> {
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        let event_id = model::find_registration(conn, id)?.event_id;
+        dialect::write_transaction(conn, |conn| {
+            dialect::lock_key(conn, &format!("event:{event_id}"))?;
+            let r = model::find_registration(conn, id)?;
+            if r.user_id != Some(me.user_id) {
+                let event = model::find_event(conn, r.event_id)?;
+                require_organizer(conn, &me, &event)?;
+            }
+            let now = Utc::now().naive_utc();
+            if !model::set_registration_status(conn, id, &[CONFIRMED, WAITLISTED], CANCELLED, now)?
+            {
+                return Err(AppError::Conflict(format!(
+                    "This registration is {}.",
+                    r.status
+                )));
+            }
+            if r.status == CONFIRMED {
+                model::free_seat(conn, r.event_id, now)?;
+                promote(conn, r.event_id, now)?;
+            }
+            let cancelled = model::find_registration(conn, id)?;
+            view(conn, cancelled)
+        })
+    })
+    .await
+}
