@@ -36,6 +36,17 @@ pub struct AuthState {
 }
 
 impl AuthState {
+    /// A token for a link in an email, derived from what it opens (`registration:<code>`): the
+    /// same link can be written again in every later email, and only its hash is stored.
+    pub fn link_token(&self, subject: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(self.csrf_key.expose().as_bytes())
+            .expect("HMAC takes any key");
+        mac.update(b"link:");
+        mac.update(subject.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     pub fn new(settings: &Settings, jwt_secret: &Secret) -> Result<Self, tokens::InvalidToken> {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{Event, Room, Venue};
-use super::service::{self, EventInput, RegistrationView, RoomInput, VenueInput};
+use super::service::{self, Canceller, EventInput, RegistrationView, RoomInput, VenueInput};
 use crate::app::AppState;
-use crate::auth::{Admin, CurrentUser, MaybeUser};
+use crate::auth::{Admin, AuthState, CurrentUser, MaybeUser};
 use crate::error::{AppError, Problem};
 use crate::web::markdown;
 use crate::web::pagination::{PageQuery, PageRequest, Paginated};
@@ -263,10 +263,20 @@ pub struct CapacityInput {
 pub async fn capacity(
     me: CurrentUser,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     id: web::Path<i64>,
     body: web::Json<CapacityInput>,
 ) -> Result<web::Json<EventResource>, AppError> {
-    let e = service::set_capacity(&state.db, &me, id.into_inner(), body.capacity).await?;
+    let auth = auth.into_inner();
+    let e = service::set_capacity(
+        &state.db,
+        &state.settings,
+        &auth,
+        &me,
+        id.into_inner(),
+        body.capacity,
+    )
+    .await?;
     let (e, themes) = service::get(&state.db, Some(&me), e.id).await?;
     Ok(web::Json(EventResource::new(e, themes)))
 }
@@ -307,9 +317,11 @@ impl From<RegistrationView> for RegistrationResource {
 pub async fn register(
     me: CurrentUser,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let v = service::register(&state.db, &me, id.into_inner()).await?;
+    let auth = auth.into_inner();
+    let v = service::register(&state.db, &state.settings, &auth, &me, id.into_inner()).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
@@ -346,11 +358,17 @@ pub async fn registration(
 pub async fn cancel_registration(
     me: CurrentUser,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<RegistrationResource>, AppError> {
-    Ok(web::Json(
-        service::cancel(&state.db, &me, id.into_inner())
-            .await?
-            .into(),
-    ))
+    let auth = auth.into_inner();
+    let v = service::cancel(
+        &state.db,
+        &state.settings,
+        &auth,
+        Canceller::User(&me),
+        Some(id.into_inner()),
+    )
+    .await?;
+    Ok(web::Json(v.into()))
 }

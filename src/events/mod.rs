@@ -2,5 +2,8 @@
 //! overbook, and a FIFO waitlist promoted at once when a seat frees up.
 
 pub mod api;
+pub mod calendar;
+pub mod mail;
 pub mod model;
+pub mod pages;
 pub mod service;

@@ -368,18 +368,32 @@ pub fn set_registration_status(
     to: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let changed = diesel::update(
-        registrations::table
-            .filter(registrations::id.eq(id))
-            .filter(registrations::status.eq_any(from.to_vec())),
-    )
-    .set((
-        registrations::status.eq(to),
-        registrations::updated_at.eq(now),
-        registrations::confirmed_at.eq((to == CONFIRMED).then_some(now)),
-        registrations::cancelled_at.eq((to == CANCELLED).then_some(now)),
-    ))
-    .execute(conn)?;
+    let target = registrations::table
+        .filter(registrations::id.eq(id))
+        .filter(registrations::status.eq_any(from.to_vec()));
+    // When it was confirmed stays known after a cancellation (its calendar entry is withdrawn).
+    let changed = match to {
+        CONFIRMED => diesel::update(target)
+            .set((
+                registrations::status.eq(to),
+                registrations::updated_at.eq(now),
+                registrations::confirmed_at.eq(now),
+            ))
+            .execute(conn)?,
+        CANCELLED => diesel::update(target)
+            .set((
+                registrations::status.eq(to),
+                registrations::updated_at.eq(now),
+                registrations::cancelled_at.eq(now),
+            ))
+            .execute(conn)?,
+        _ => diesel::update(target)
+            .set((
+                registrations::status.eq(to),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+    };
     Ok(changed == 1)
 }
 
@@ -451,4 +465,37 @@ pub fn upcoming(
         .load(conn)?;
     let total = filtered().count().get_result(conn)?;
     Ok((items, total))
+}
+
+pub fn registration_by_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::token_hash.eq(token_hash))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Event> {
+    events::table
+        .filter(events::slug.eq(slug))
+        .select(Event::as_select())
+        .first(conn)
+}
+
+/// A person's live registration for an event, by account.
+pub fn live_registration_of(
+    conn: &mut DbConnection,
+    event_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::user_id.eq(user_id))
+        .filter(registrations::status.ne(CANCELLED))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
 }

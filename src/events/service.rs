@@ -7,18 +7,22 @@
 //! (to everybody but their organizers), 409 for a closed window, a cancelled event or a second
 //! registration, 422 for bad fields.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::mail::{self as event_mail, Step};
 use super::model::{
     self, CANCELLED, CONFIRMED, Event, EventFields, NewRegistration, PUBLISHED, Registration,
     WAITLISTED,
 };
 use crate::auth::model as auth_model;
-use crate::auth::tokens::{hash_token, random_token};
-use crate::auth::{Admin, CurrentUser};
+use crate::auth::tokens::hash_token;
+use crate::auth::{Admin, AuthState, CurrentUser};
+use crate::config::Settings;
 use crate::db::{self, DbConnection, Pool, dialect};
 use crate::error::{AppError, FieldErrors};
 use crate::orgs::model as orgs;
@@ -413,6 +417,8 @@ pub async fn set_status(
 /// to those people); raising it gives the new seats to the waiting list at once.
 pub async fn set_capacity(
     pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
     me: &CurrentUser,
     id: i64,
     capacity: i32,
@@ -423,7 +429,7 @@ pub async fn set_capacity(
             "must be between 0 and 100000",
         ));
     }
-    let me = me.clone();
+    let (me, settings, auth) = (me.clone(), settings.clone(), auth.clone());
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
             dialect::lock_key(conn, &format!("event:{id}"))?;
@@ -448,7 +454,8 @@ pub async fn set_capacity(
                     ),
                 ));
             }
-            promote(conn, id, now)?;
+            let promoted = promote(conn, id, now)?;
+            tell_promoted(conn, &settings, &auth, id, &promoted)?;
             Ok(model::find_event(conn, id)?)
         })
     })
@@ -552,6 +559,37 @@ fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
     None
 }
 
+/// The link token of a registration (derived from its code, so that every email can carry it).
+fn manage_token(auth: &AuthState, code: &str) -> String {
+    auth.link_token(&format!("registration:{code}"))
+}
+
+/// Tells each promoted person their seat is confirmed.
+fn tell_promoted(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    auth: &AuthState,
+    event_id: i64,
+    promoted: &[Registration],
+) -> Result<(), AppError> {
+    if promoted.is_empty() {
+        return Ok(());
+    }
+    let event = model::find_event(conn, event_id)?;
+    for r in promoted {
+        let r = model::find_registration(conn, r.id)?;
+        event_mail::notify(
+            conn,
+            settings,
+            &r,
+            &event,
+            Step::Promoted,
+            &manage_token(auth, &r.code),
+        )?;
+    }
+    Ok(())
+}
+
 /// A short check-in code: 8 characters without look-alikes.
 fn check_in_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -565,11 +603,13 @@ fn check_in_code() -> String {
 /// Registers the signed-in person: a seat if one is left, otherwise a place in the waiting line.
 pub async fn register(
     pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
     me: &CurrentUser,
     event_id: i64,
 ) -> Result<RegistrationView, AppError> {
     me.require_verified()?;
-    let me = me.clone();
+    let (me, settings, auth) = (me.clone(), settings.clone(), auth.clone());
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
             dialect::lock_key(conn, &format!("event:{event_id}"))?;
@@ -590,7 +630,8 @@ pub async fn register(
             } else {
                 WAITLISTED
             };
-            let token = random_token();
+            let code = check_in_code();
+            let token = manage_token(&auth, &code);
             let registration = model::insert_registration(
                 conn,
                 &NewRegistration {
@@ -599,11 +640,17 @@ pub async fn register(
                     email: &email,
                     name: &me.display_name,
                     status,
-                    code: &check_in_code(),
+                    code: &code,
                     token_hash: &hash_token(&token),
                     now,
                 },
             )?;
+            let step = if status == CONFIRMED {
+                Step::Confirmed
+            } else {
+                Step::Waitlisted
+            };
+            event_mail::notify(conn, &settings, &registration, &event, step, &token)?;
             view(conn, registration)
         })
     })
@@ -628,17 +675,43 @@ pub async fn registration(
     .await
 }
 
-/// Cancels a registration (its person or an organizer); a freed seat goes to the first in line.
-pub async fn cancel(pool: &Pool, me: &CurrentUser, id: i64) -> Result<RegistrationView, AppError> {
-    let me = me.clone();
+/// Who cancels a registration: its person or an organizer (signed in), or the holder of the
+/// emailed link.
+pub enum Canceller<'a> {
+    User(&'a CurrentUser),
+    Link(String),
+}
+
+/// Cancels a registration; a freed seat goes to the first in line at once. Both are told by email.
+pub async fn cancel(
+    pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
+    by: Canceller<'_>,
+    id: Option<i64>,
+) -> Result<RegistrationView, AppError> {
+    let by = match by {
+        Canceller::User(me) => Ok(me.clone()),
+        Canceller::Link(token) => Err(hash_token(token.trim())),
+    };
+    let (settings, auth) = (settings.clone(), auth.clone());
     db::run(pool, move |conn| {
-        let event_id = model::find_registration(conn, id)?.event_id;
+        let found = match (&by, id) {
+            (Ok(_), Some(id)) => model::find_registration(conn, id)?,
+            (Err(hash), _) => model::registration_by_token(conn, hash)?.ok_or_else(|| {
+                AppError::validation("token", "this link is invalid, used or expired")
+            })?,
+            (Ok(_), None) => return Err(AppError::NotFound),
+        };
+        let (id, event_id) = (found.id, found.event_id);
         dialect::write_transaction(conn, |conn| {
             dialect::lock_key(conn, &format!("event:{event_id}"))?;
             let r = model::find_registration(conn, id)?;
-            if r.user_id != Some(me.user_id) {
-                let event = model::find_event(conn, r.event_id)?;
-                require_organizer(conn, &me, &event)?;
+            let event = model::find_event(conn, event_id)?;
+            if let Ok(me) = &by
+                && r.user_id != Some(me.user_id)
+            {
+                require_organizer(conn, me, &event)?;
             }
             let now = Utc::now().naive_utc();
             if !model::set_registration_status(conn, id, &[CONFIRMED, WAITLISTED], CANCELLED, now)?
@@ -648,12 +721,69 @@ pub async fn cancel(pool: &Pool, me: &CurrentUser, id: i64) -> Result<Registrati
                     r.status
                 )));
             }
-            if r.status == CONFIRMED {
-                model::free_seat(conn, r.event_id, now)?;
-                promote(conn, r.event_id, now)?;
-            }
             let cancelled = model::find_registration(conn, id)?;
+            let token = manage_token(&auth, &cancelled.code);
+            event_mail::notify(conn, &settings, &cancelled, &event, Step::Cancelled, &token)?;
+            if r.status == CONFIRMED {
+                model::free_seat(conn, event_id, now)?;
+                let promoted = promote(conn, event_id, now)?;
+                tell_promoted(conn, &settings, &auth, event_id, &promoted)?;
+            }
             view(conn, cancelled)
+        })
+    })
+    .await
+}
+
+/// The registration behind an emailed link, with its event.
+pub async fn by_token(pool: &Pool, token: String) -> Result<(RegistrationView, Event), AppError> {
+    db::run(pool, move |conn| {
+        let r =
+            model::registration_by_token(conn, &hash_token(token.trim()))?.ok_or_else(|| {
+                AppError::validation("token", "this link is invalid, used or expired")
+            })?;
+        let event = model::find_event(conn, r.event_id)?;
+        Ok((view(conn, r)?, event))
+    })
+    .await
+}
+
+/// An event's page: the event, where it is, and the viewer's live registration.
+pub struct EventPage {
+    pub event: Event,
+    pub place: String,
+    pub mine: Option<RegistrationView>,
+    pub organizer: bool,
+}
+
+pub async fn page(
+    pool: &Pool,
+    viewer: Option<&CurrentUser>,
+    slug: String,
+) -> Result<EventPage, AppError> {
+    let viewer = viewer.cloned();
+    db::run(pool, move |conn| {
+        let event = model::by_slug(conn, &slug)?;
+        let organizer = match &viewer {
+            Some(v) => organizes(conn, v, &event)?,
+            None => false,
+        };
+        if event.status == "draft" && !organizer {
+            return Err(AppError::NotFound);
+        }
+        let place = event_mail::location(conn, &event)?;
+        let mine = match &viewer {
+            Some(v) => match model::live_registration_of(conn, event.id, v.user_id)? {
+                Some(r) => Some(view(conn, r)?),
+                None => None,
+            },
+            None => None,
+        };
+        Ok(EventPage {
+            event,
+            place,
+            mine,
+            organizer,
         })
     })
     .await

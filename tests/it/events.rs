@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use futures_util::future::join_all;
+use mail_parser::MimeHeaders;
 use serde_json::{Value, json};
 
 use crate::common::accounts::{admin, bearer, verified_user};
@@ -661,4 +662,219 @@ async fn a_thousand_concurrent_registrations_never_overbook() {
             );
         }
     }
+}
+
+/// (subject, text, the `.ics` attachment if any).
+type Mail = (String, String, Option<String>);
+
+/// Every email to `to`, in queue order.
+fn mails_to(app: &TestApp, to: &str) -> Vec<Mail> {
+    let dir = app.data_dir().join("outbox");
+    let mut mails: Vec<(i64, Mail)> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| {
+            let raw = std::fs::read(p).ok()?;
+            let msg = mail_parser::MessageParser::default().parse(&raw)?;
+            if msg.to()?.first()?.address()? != to {
+                return None;
+            }
+            let job: i64 = msg.message_id()?.split('.').nth(1)?.parse().ok()?;
+            let ics = msg
+                .attachments()
+                .find(|a| a.attachment_name().is_some_and(|n| n.ends_with(".ics")))
+                .map(|a| String::from_utf8_lossy(a.contents()).into_owned());
+            Some((
+                job,
+                (
+                    msg.subject().unwrap_or("").to_owned(),
+                    msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+                    ics,
+                ),
+            ))
+        })
+        .collect();
+    mails.sort_by_key(|(job, _)| *job);
+    mails.into_iter().map(|(_, m)| m).collect()
+}
+
+async fn nth_mail(app: &TestApp, to: &str, n: usize) -> Mail {
+    for _ in 0..400 {
+        let mails = mails_to(app, to);
+        if mails.len() >= n {
+            return mails[n - 1].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no email #{n} to {to}");
+}
+
+/// The properties of the one event of an iCalendar text, read by an iCalendar parser, with the
+/// calendar's own properties.
+fn parse_ics(text: &str) -> std::collections::HashMap<String, String> {
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendar = parser
+        .next()
+        .expect("one calendar")
+        .expect("a valid calendar");
+    assert!(parser.next().is_none());
+    assert_eq!(calendar.events.len(), 1);
+    calendar
+        .properties
+        .iter()
+        .chain(calendar.events[0].properties.iter())
+        .map(|p| (p.name.clone(), p.value.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test]
+async fn emails_carry_the_calendar_and_a_link_that_cancels_without_signing_in() {
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    let id = published(
+        &app,
+        &s,
+        event(
+            &s,
+            "Récupérer la chaleur des eaux usées",
+            "2027-06-12T14:00",
+            "2027-06-12T16:30",
+            1,
+        ),
+    )
+    .await;
+    let p = people(&app, 2, "courriel");
+    let (first, second) = ("courriel0@amiens.example", "courriel1@amiens.example");
+    for who in &p {
+        let res = call(
+            &app,
+            Some(who),
+            "POST",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+
+    // Confirmed: the invitation, in UTC, with the place and a stable UID.
+    let (subject, text, ics) = nth_mail(&app, first, 1).await;
+    assert!(subject.starts_with("Inscription confirmée"), "{subject}");
+    assert!(
+        text.contains("samedi 12 juin 2027"),
+        "Paris time in words: {text}"
+    );
+    let invite = parse_ics(&ics.expect("an .ics attachment"));
+    assert_eq!(invite["METHOD"], "REQUEST");
+    assert_eq!(
+        invite["DTSTART"], "20270612T120000Z",
+        "14:00 in Paris is 12:00 UTC in June"
+    );
+    assert_eq!(invite["DTEND"], "20270612T143000Z");
+    assert_eq!(invite["SUMMARY"], "Récupérer la chaleur des eaux usées");
+    assert!(invite["LOCATION"].contains("Salle Somme"), "{invite:?}");
+    assert!(invite["ORGANIZER"].starts_with("mailto:"), "{invite:?}");
+    assert!(invite["DESCRIPTION"].contains("/evenements/recuperer-la-chaleur-des-eaux-usees"));
+    let uid = invite["UID"].clone();
+    assert!(uid.starts_with(&format!("quai-event-{id}@")), "{uid}");
+
+    // Waitlisted: the place in line, no calendar entry.
+    let (subject, text, ics) = nth_mail(&app, second, 1).await;
+    assert!(subject.starts_with("Liste d’attente"), "{subject}");
+    assert!(text.contains("file d’attente : 1"), "{text}");
+    assert!(ics.is_none());
+
+    // The link of the email cancels without signing in (a button, never on GET).
+    let (_, text, _) = nth_mail(&app, first, 1).await;
+    let token = crate::common::accounts::token_in(&text);
+    let visitor = crate::common::visitor::Visitor::new(&app);
+    let link = format!("/inscriptions?jeton={token}");
+    let page = visitor.page(&link).await;
+    assert!(
+        page.contains("Inscription confirmée"),
+        "GET changes nothing"
+    );
+    let done = visitor
+        .submit(&link, "/inscriptions/annuler", &[("jeton", &token)])
+        .await;
+    assert_eq!(done.status, 200);
+    assert!(done.html.contains("Inscription annulée"), "{}", done.html);
+    assert_eq!(visitor.get("/inscriptions?jeton=faux").await.status, 404);
+
+    // The calendar entry is withdrawn with the same UID; the seat goes to the second person.
+    let (subject, _, ics) = nth_mail(&app, first, 2).await;
+    assert!(subject.starts_with("Inscription annulée"), "{subject}");
+    let withdrawal = parse_ics(&ics.expect("a cancellation .ics"));
+    assert_eq!(
+        (withdrawal["METHOD"].as_str(), withdrawal["UID"].as_str()),
+        ("CANCEL", uid.as_str())
+    );
+    assert_eq!(withdrawal["STATUS"], "CANCELLED");
+    let (subject, _, ics) = nth_mail(&app, second, 2).await;
+    assert!(subject.starts_with("Une place s’est libérée"), "{subject}");
+    assert_eq!(parse_ics(&ics.expect("an invitation"))["METHOD"], "REQUEST");
+    let ev: Value = call(&app, None, "GET", &format!("/api/v1/events/{id}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ev["seats_taken"], 1);
+}
+
+#[tokio::test]
+async fn people_register_from_the_event_page() {
+    use crate::common::accounts::PASSWORD;
+    use crate::common::visitor::{Visitor, text};
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    published(
+        &app,
+        &s,
+        event(
+            &s,
+            "Atelier hydrogène",
+            "2027-06-15T09:00",
+            "2027-06-15T12:00",
+            1,
+        ),
+    )
+    .await;
+    let list = text(&Visitor::new(&app).page("/evenements").await);
+    assert!(
+        list.contains("Atelier hydrogène") && list.contains("1 place restante"),
+        "{list}"
+    );
+    let page = "/evenements/atelier-hydrogene";
+    assert!(
+        Visitor::new(&app)
+            .page(page)
+            .await
+            .contains("Se connecter pour s’inscrire")
+    );
+    verified_user(&app, "lea@startup.fr", "Léa", "startup_founder").await;
+    let lea = Visitor::new(&app);
+    assert_eq!(lea.sign_in("lea@startup.fr", PASSWORD).await.status, 303);
+    let done = lea.submit(page, &format!("{page}/inscription"), &[]).await;
+    assert_eq!(done.location, format!("{page}?ok=inscrit"));
+    let html = text(&lea.page(&done.location).await);
+    assert!(
+        html.contains("Inscription confirmée") && html.contains("Complet"),
+        "{html}"
+    );
+    // Registering again is refused with the error page, nothing written.
+    assert_eq!(
+        lea.submit(page, &format!("{page}/inscription"), &[])
+            .await
+            .status,
+        409
+    );
+    assert_eq!(
+        Visitor::new(&app).get("/evenements/inconnu").await.status,
+        404
+    );
 }

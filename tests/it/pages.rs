@@ -101,7 +101,7 @@ async fn the_language_switch_sets_a_cookie_and_returns_to_the_page() {
 #[tokio::test]
 async fn sections_in_preparation_have_finished_pages() {
     let app = TestApp::spawn().await;
-    let res = app.get("/evenements").await;
+    let res = app.get("/mentorat").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("En préparation"));
@@ -109,6 +109,16 @@ async fn sections_in_preparation_have_finished_pages() {
         html.contains("aria-current=\"page\""),
         "the nav shows where we are"
     );
+}
+
+#[tokio::test]
+async fn the_events_page_lists_upcoming_events_or_says_there_are_none() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/evenements").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("data-testid=\"no-events\""), "{html}");
+    assert!(html.contains("aria-current=\"page\""));
 }
 
 #[tokio::test]

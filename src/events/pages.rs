@@ -1,0 +1,286 @@
+//! The events' pages: `/evenements` (upcoming events), `/evenements/{slug}` (an event, its seats
+//! and the registration button), and `/inscriptions?jeton=…` (a registration opened from an
+//! email, cancelled without signing in).
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::service::{self, Canceller};
+use crate::app::AppState;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{AuthState, CurrentUser, MaybeUser};
+use crate::error::AppError;
+use crate::web::pagination::PageRequest;
+use crate::web::{Lang, Layout, Translator, dates, markdown, respond};
+
+type Page = Result<HttpResponse, AppError>;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/evenements").route(web::get().to(index)))
+        .service(web::resource("/evenements/{slug}").route(web::get().to(show)))
+        .service(web::resource("/evenements/{slug}/inscription").route(web::post().to(register)))
+        .service(web::resource("/inscriptions").route(web::get().to(manage)))
+        .service(web::resource("/inscriptions/annuler").route(web::post().to(cancel_by_link)));
+}
+
+fn when(at: chrono::NaiveDateTime, lang: Lang) -> String {
+    dates::datetime(DateTime::<Utc>::from_naive_utc_and_offset(at, Utc), lang)
+}
+
+pub struct Card {
+    pub href: String,
+    pub title: String,
+    pub when: String,
+    pub summary: String,
+    pub seats_left: i32,
+}
+
+#[derive(Template)]
+#[template(path = "events/index.html")]
+struct IndexPage {
+    layout: Layout,
+    t: Translator,
+    cards: Vec<Card>,
+}
+
+/// `GET /evenements`
+pub async fn index(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> Page {
+    let (items, _) = service::upcoming(
+        &state.db,
+        PageRequest {
+            page: 1,
+            per_page: 100,
+        },
+    )
+    .await?;
+    let t = lang.t();
+    let page = IndexPage {
+        layout: Layout::new(
+            &req,
+            lang,
+            &format!("{} · Quai", t.get("events_pages.title")),
+            t.get("events_pages.lead"),
+        ),
+        t,
+        cards: items
+            .into_iter()
+            .map(|(e, _)| Card {
+                href: format!("/evenements/{}", e.slug),
+                when: when(e.starts_at, lang),
+                seats_left: (e.capacity - e.seats_taken).max(0),
+                title: e.title,
+                summary: e.summary,
+            })
+            .collect(),
+    };
+    respond::html(StatusCode::OK, &page, false)
+}
+
+#[derive(Template)]
+#[template(path = "events/show.html")]
+struct ShowPage {
+    layout: Layout,
+    t: Translator,
+    slug: String,
+    title: String,
+    summary: String,
+    description_html: String,
+    when: String,
+    place: String,
+    capacity: i32,
+    seats_left: i32,
+    cancelled: bool,
+    signed_in: bool,
+    sign_in_href: String,
+    /// The viewer's registration: status key and place in line.
+    mine: Option<(String, Option<i64>)>,
+    flash: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct FlashQuery {
+    ok: Option<String>,
+}
+
+/// `GET /evenements/{slug}`
+pub async fn show(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: MaybeUser,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<FlashQuery>,
+) -> Page {
+    let viewer = viewer.0.map(CurrentUser);
+    let p = service::page(&state.db, viewer.as_ref(), slug.into_inner()).await?;
+    let t = lang.t();
+    let e = p.event;
+    let back: String =
+        url::form_urlencoded::byte_serialize(format!("/evenements/{}", e.slug).as_bytes())
+            .collect();
+    let page = ShowPage {
+        layout: Layout::new(&req, lang, &format!("{} · Quai", e.title), &e.summary)
+            .about("article", None),
+        t,
+        description_html: markdown::render(&e.description),
+        when: when(e.starts_at, lang),
+        seats_left: (e.capacity - e.seats_taken).max(0),
+        capacity: e.capacity,
+        cancelled: e.status == "cancelled",
+        signed_in: viewer.is_some(),
+        sign_in_href: format!("/connexion?suivant={back}"),
+        mine: p.mine.map(|m| {
+            (
+                format!("events_pages.status.{}", m.registration.status),
+                m.position,
+            )
+        }),
+        flash: query
+            .ok
+            .as_deref()
+            .filter(|v| *v == "inscrit")
+            .map(|_| "events_pages.registered".to_owned()),
+        place: p.place,
+        slug: e.slug,
+        title: e.title,
+        summary: e.summary,
+    };
+    respond::html(StatusCode::OK, &page, viewer.is_some())
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// `POST /evenements/{slug}/inscription`: registers the signed-in person.
+pub async fn register(
+    me: Result<CurrentUser, AppError>,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    slug: web::Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> Page {
+    let slug = slug.into_inner();
+    let back = format!("/evenements/{slug}");
+    let me = match me {
+        Ok(me) => me,
+        Err(AppError::Unauthorized(_)) => return Ok(respond::sign_in_first(&back)),
+        Err(e) => return Err(e),
+    };
+    let p = service::page(&state.db, Some(&me), slug).await?;
+    let auth: Arc<AuthState> = auth.into_inner();
+    service::register(&state.db, &state.settings, &auth, &me, p.event.id).await?;
+    Ok(respond::see_other(&format!("{back}?ok=inscrit")))
+}
+
+#[derive(Template)]
+#[template(path = "events/registration.html")]
+struct ManagePage {
+    layout: Layout,
+    t: Translator,
+    token: String,
+    found: bool,
+    title: String,
+    href: String,
+    when: String,
+    status_key: String,
+    position: Option<i64>,
+    code: String,
+    live: bool,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    jeton: String,
+}
+
+async fn manage_page(req: &HttpRequest, lang: Lang, state: &AppState, token: String) -> Page {
+    let t = lang.t();
+    let found = service::by_token(&state.db, token.clone()).await;
+    let layout = Layout::new(
+        req,
+        lang,
+        &format!("{} · Quai", t.get("events_pages.registration")),
+        t.get("events_pages.registration"),
+    );
+    let page = match found {
+        Ok((r, e)) => ManagePage {
+            layout,
+            t,
+            token,
+            found: true,
+            href: format!("/evenements/{}", e.slug),
+            when: when(e.starts_at, lang),
+            title: e.title,
+            live: matches!(r.registration.status.as_str(), "confirmed" | "waitlisted"),
+            status_key: format!("events_pages.status.{}", r.registration.status),
+            position: r.position,
+            code: r.registration.code,
+        },
+        Err(AppError::Validation(_)) => ManagePage {
+            layout,
+            t,
+            token,
+            found: false,
+            title: String::new(),
+            href: String::new(),
+            when: String::new(),
+            status_key: String::new(),
+            position: None,
+            code: String::new(),
+            live: false,
+        },
+        Err(e) => return Err(e),
+    };
+    let status = if page.found {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    respond::html(status, &page, true)
+}
+
+/// `GET /inscriptions?jeton=…`: the registration, and a button to cancel it (nothing happens on
+/// GET: mail scanners follow links).
+pub async fn manage(
+    req: HttpRequest,
+    lang: Lang,
+    state: web::Data<AppState>,
+    query: web::Query<TokenQuery>,
+) -> Page {
+    manage_page(&req, lang, &state, query.into_inner().jeton).await
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    jeton: String,
+}
+
+/// `POST /inscriptions/annuler`
+pub async fn cancel_by_link(
+    req: HttpRequest,
+    lang: Lang,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    form: CsrfForm<CancelForm>,
+) -> Page {
+    let token = form.0.jeton;
+    let auth: Arc<AuthState> = auth.into_inner();
+    match service::cancel(
+        &state.db,
+        &state.settings,
+        &auth,
+        Canceller::Link(token.clone()),
+        None,
+    )
+    .await
+    {
+        Ok(_) | Err(AppError::Conflict(_)) => manage_page(&req, lang, &state, token).await,
+        Err(e) => Err(e),
+    }
+}
