@@ -59,3 +59,44 @@ pub fn invite(i: &Invite<'_>) -> String {
     calendar.add_event(event);
     calendar.to_string()
 }
+
+/// One event of a feed: the event, its address, its place.
+pub struct FeedItem<'a> {
+    pub event: &'a Event,
+    pub url: String,
+    pub location: String,
+}
+
+/// A subscribable feed (`METHOD:PUBLISH`) of events.
+pub fn feed(name: &str, host: &str, items: &[FeedItem<'_>], now: NaiveDateTime) -> String {
+    let mut calendar = ICalendar::new("2.0", "-//Amiens Cluster//Quai//FR");
+    calendar.push(Method::new("PUBLISH"));
+    calendar.push(ics::properties::Name::new(escape_text(name.to_owned())));
+    calendar.push(ics::components::Property::new(
+        "X-WR-CALNAME",
+        escape_text(name.to_owned()),
+    ));
+    for item in items {
+        let mut event = IcsEvent::new(uid(item.event, host), stamp(now));
+        event.push(DtStart::new(stamp(item.event.starts_at)));
+        event.push(DtEnd::new(stamp(item.event.ends_at)));
+        event.push(Summary::new(escape_text(item.event.title.clone())));
+        let mut description = item.event.summary.clone();
+        if !description.is_empty() {
+            description.push_str("\n\n");
+        }
+        description.push_str(&item.url);
+        event.push(Description::new(escape_text(description)));
+        if !item.location.is_empty() {
+            event.push(Location::new(escape_text(item.location.clone())));
+        }
+        event.push(URL::new(item.url.clone()));
+        event.push(Status::new(if item.event.status == "cancelled" {
+            "CANCELLED"
+        } else {
+            "CONFIRMED"
+        }));
+        calendar.add_event(event);
+    }
+    calendar.to_string()
+}

@@ -499,3 +499,26 @@ pub fn live_registration_of(
         .first(conn)
         .optional()
 }
+
+/// The events of a feed: published or cancelled, ending after `from`, about `theme` if given.
+pub fn for_feed(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    theme: Option<&str>,
+) -> QueryResult<Vec<Event>> {
+    let mut q = events::table
+        .filter(events::status.eq_any([PUBLISHED, "cancelled"]))
+        .filter(events::ends_at.gt(from))
+        .into_boxed();
+    if let Some(theme) = theme {
+        let about = event_themes::table
+            .inner_join(themes::table)
+            .filter(themes::slug.eq(theme.to_owned()))
+            .select(event_themes::event_id);
+        q = q.filter(events::id.eq_any(about));
+    }
+    q.order((events::starts_at.asc(), events::id.asc()))
+        .limit(1000)
+        .select(Event::as_select())
+        .load(conn)
+}

@@ -25,7 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/evenements/{slug}").route(web::get().to(show)))
         .service(web::resource("/evenements/{slug}/inscription").route(web::post().to(register)))
         .service(web::resource("/inscriptions").route(web::get().to(manage)))
-        .service(web::resource("/inscriptions/annuler").route(web::post().to(cancel_by_link)));
+        .service(web::resource("/inscriptions/annuler").route(web::post().to(cancel_by_link)))
+        .service(web::resource("/events.ics").route(web::get().to(feed)));
 }
 
 fn when(at: chrono::NaiveDateTime, lang: Lang) -> String {
@@ -283,4 +284,22 @@ pub async fn cancel_by_link(
         Ok(_) | Err(AppError::Conflict(_)) => manage_page(&req, lang, &state, token).await,
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize)]
+pub struct FeedQuery {
+    theme: Option<String>,
+}
+
+/// `GET /events.ics` (and `?theme=energie`): the calendar to subscribe to.
+pub async fn feed(state: web::Data<AppState>, query: web::Query<FeedQuery>) -> Page {
+    let theme = query.into_inner().theme.filter(|t| !t.is_empty());
+    let body = service::feed(&state.db, &state.settings, theme).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=300",
+        ))
+        .body(body))
 }

@@ -788,3 +788,44 @@ pub async fn page(
     })
     .await
 }
+
+/// The public calendar feed: the events of the last 30 days and to come, optionally of one
+/// theme (404 for an unknown theme), as iCalendar text.
+pub async fn feed(
+    pool: &Pool,
+    settings: &Settings,
+    theme: Option<String>,
+) -> Result<String, AppError> {
+    let base = settings.base_url.as_str().trim_end_matches('/').to_owned();
+    let host = settings
+        .base_url
+        .host_str()
+        .unwrap_or("localhost")
+        .to_owned();
+    db::run(pool, move |conn| {
+        let mut name = "Quai · Amiens Cluster".to_owned();
+        if let Some(slug) = &theme {
+            let ids = crate::themes::model::resolve(conn, std::slice::from_ref(slug))?
+                .map_err(|_| AppError::NotFound)?;
+            let found = crate::themes::model::find(conn, ids[0])?;
+            name = format!("{name} · {}", found.label_fr);
+        }
+        let now = Utc::now().naive_utc();
+        let events = model::for_feed(conn, now - chrono::Duration::days(30), theme.as_deref())?;
+        let mut places = Vec::with_capacity(events.len());
+        for e in &events {
+            places.push(event_mail::location(conn, e)?);
+        }
+        let items: Vec<super::calendar::FeedItem<'_>> = events
+            .iter()
+            .zip(places)
+            .map(|(e, location)| super::calendar::FeedItem {
+                event: e,
+                url: format!("{base}/evenements/{}", e.slug),
+                location,
+            })
+            .collect();
+        Ok(super::calendar::feed(&name, &host, &items, now))
+    })
+    .await
+}

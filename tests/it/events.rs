@@ -878,3 +878,82 @@ async fn people_register_from_the_event_page() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_public_feed_lists_published_events_by_theme() {
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    published(
+        &app,
+        &s,
+        event(
+            &s,
+            "Atelier énergie",
+            "2027-06-15T09:00",
+            "2027-06-15T12:00",
+            10,
+        ),
+    )
+    .await;
+    let mut other = event(
+        &s,
+        "Matinée santé",
+        "2027-06-16T09:00",
+        "2027-06-16T12:00",
+        10,
+    );
+    other["themes"] = json!(["sante"]);
+    published(&app, &s, other).await;
+    let res = call(
+        &app,
+        Some(&s.organizer),
+        "POST",
+        "/api/v1/events",
+        Some(event(
+            &s,
+            "Brouillon",
+            "2027-06-20T09:00",
+            "2027-06-20T12:00",
+            10,
+        )),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+
+    let summaries = |text: &str| -> Vec<String> {
+        let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+        let calendar = parser.next().expect("a calendar").expect("valid");
+        assert!(
+            calendar
+                .properties
+                .iter()
+                .any(|p| p.name == "METHOD" && p.value.as_deref() == Some("PUBLISH"))
+        );
+        calendar
+            .events
+            .iter()
+            .map(|e| {
+                e.properties
+                    .iter()
+                    .find(|p| p.name == "SUMMARY")
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let res = app.get("/events.ics").await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    assert_eq!(
+        summaries(&res.text().await.unwrap()),
+        ["Atelier énergie", "Matinée santé"]
+    );
+    let res = app.get("/events.ics?theme=sante").await;
+    assert_eq!(summaries(&res.text().await.unwrap()), ["Matinée santé"]);
+    assert_eq!(app.get("/events.ics?theme=inconnu").await.status(), 404);
+}
