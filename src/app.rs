@@ -38,6 +38,7 @@ pub fn registry() -> Registry {
         .register::<SendEmail>()
         .register::<crate::marketplace::requests::RemindRequest>()
         .register::<crate::marketplace::requests::ExpireRequest>()
+        .register::<crate::events::service::RemindAttendees>()
 }
 
 /// Start-up failures: one clear line each.
@@ -102,6 +103,7 @@ impl Runtime {
     pub fn worker(&self) -> Worker {
         let ctx = JobContext {
             db: self.db.clone(),
+            auth: self.auth.clone(),
             mailer: self.mailer.clone(),
             settings: Arc::new(self.settings.clone()),
             metrics: self.metrics.clone(),

@@ -209,10 +209,12 @@ pub async fn show(
 async fn status_change(
     me: CurrentUser,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     id: i64,
     action: &str,
 ) -> Result<web::Json<EventResource>, AppError> {
-    let e = service::set_status(&state.db, &me, id, action).await?;
+    let auth = auth.into_inner();
+    let e = service::set_status(&state.db, &state.settings, &auth, &me, id, action).await?;
     let (e, themes) = service::get(&state.db, Some(&me), e.id).await?;
     Ok(web::Json(EventResource::new(e, themes)))
 }
@@ -227,9 +229,10 @@ async fn status_change(
 pub async fn publish(
     me: CurrentUser,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<EventResource>, AppError> {
-    status_change(me, state, id.into_inner(), "publish").await
+    status_change(me, state, auth, id.into_inner(), "publish").await
 }
 
 /// Cancel an event (organizers).
@@ -242,9 +245,10 @@ pub async fn publish(
 pub async fn cancel(
     me: CurrentUser,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<EventResource>, AppError> {
-    status_change(me, state, id.into_inner(), "cancel").await
+    status_change(me, state, auth, id.into_inner(), "cancel").await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -22,6 +22,10 @@ pub enum Step {
     Waitlisted,
     Promoted,
     Cancelled,
+    /// The event itself is cancelled.
+    EventCancelled,
+    /// The day before.
+    Reminder,
 }
 
 impl Step {
@@ -31,6 +35,8 @@ impl Step {
             Step::Waitlisted => "waitlisted",
             Step::Promoted => "promoted",
             Step::Cancelled => "cancelled",
+            Step::EventCancelled => "event_cancelled",
+            Step::Reminder => "reminder",
         }
     }
 }
@@ -91,23 +97,23 @@ pub fn notify(
                 .replace("{n}", &position.to_string());
             lines.push(position_line.as_str());
         }
-        Step::Confirmed | Step::Promoted => {
+        Step::Confirmed | Step::Promoted | Step::Reminder => {
             code_line = format!("{} {}", t.get("email.registration.code"), registration.code);
             lines.push(code_line.as_str());
         }
-        Step::Cancelled => {}
+        Step::Cancelled | Step::EventCancelled => {}
     }
     let action = templates::Action {
         subject: format!("{} — {}", t.get(&format!("{key}.subject")), event.title),
         heading: t.get(&format!("{key}.heading")),
         greeting: templates::greeting(t, &registration.name),
         lines,
-        action_label: t.get(if step == Step::Cancelled {
+        action_label: t.get(if matches!(step, Step::Cancelled | Step::EventCancelled) {
             "email.registration.see_event"
         } else {
             "email.registration.manage"
         }),
-        action_url: Some(if step == Step::Cancelled {
+        action_url: Some(if matches!(step, Step::Cancelled | Step::EventCancelled) {
             event_url.clone()
         } else {
             manage_url
@@ -118,7 +124,8 @@ pub fn notify(
     let mut attachments = Vec::new();
     // A calendar entry for a seat, and its removal when a seat is given up.
     let with_calendar = matches!(step, Step::Confirmed | Step::Promoted)
-        || (step == Step::Cancelled && registration.confirmed_at.is_some());
+        || (matches!(step, Step::Cancelled | Step::EventCancelled)
+            && registration.confirmed_at.is_some());
     if with_calendar {
         let host = settings.base_url.host_str().unwrap_or("localhost");
         let organizer = settings
@@ -126,7 +133,7 @@ pub fn notify(
             .parse::<lettre::message::Mailbox>()
             .map(|m| m.email.to_string())
             .unwrap_or_else(|_| format!("quai@{host}"));
-        let cancel = step == Step::Cancelled;
+        let cancel = matches!(step, Step::Cancelled | Step::EventCancelled);
         attachments.push(Attachment {
             filename: "evenement.ics".into(),
             content_type: format!(

@@ -88,6 +88,7 @@ pub struct Registration {
     pub confirmed_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub checked_in_at: Option<NaiveDateTime>,
+    pub reminded_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_venue(
@@ -521,4 +522,30 @@ pub fn for_feed(
         .limit(1000)
         .select(Event::as_select())
         .load(conn)
+}
+
+/// The live registrations of an event (confirmed and waiting), in id order.
+pub fn live_registrations(
+    conn: &mut DbConnection,
+    event_id: i64,
+) -> QueryResult<Vec<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq_any([CONFIRMED, WAITLISTED]))
+        .order(registrations::id.asc())
+        .select(Registration::as_select())
+        .load(conn)
+}
+
+/// Marks the reminder sent, once, for a confirmed registration.
+pub fn mark_reminded(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        registrations::table
+            .filter(registrations::id.eq(id))
+            .filter(registrations::status.eq(CONFIRMED))
+            .filter(registrations::reminded_at.is_null()),
+    )
+    .set(registrations::reminded_at.eq(now))
+    .execute(conn)?;
+    Ok(changed == 1)
 }

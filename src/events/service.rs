@@ -375,6 +375,8 @@ pub async fn create(pool: &Pool, me: &CurrentUser, input: EventInput) -> Result<
 /// Publishes a draft, or cancels a draft or published event (organizers).
 pub async fn set_status(
     pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
     me: &CurrentUser,
     id: i64,
     action: &str,
@@ -384,9 +386,10 @@ pub async fn set_status(
         "cancel" => (&["draft", PUBLISHED], CANCELLED),
         _ => return Err(AppError::validation("action", "must be publish or cancel")),
     };
-    let me = me.clone();
+    let (me, settings, auth) = (me.clone(), settings.clone(), auth.clone());
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
+            dialect::lock_key(conn, &format!("event:{id}"))?;
             let event = model::find_event(conn, id)?;
             require_organizer(conn, &me, &event)?;
             let now = Utc::now().naive_utc();
@@ -407,7 +410,25 @@ pub async fn set_status(
                 json!({ "event": id, "status": to }),
                 now,
             )?;
-            Ok(model::find_event(conn, id)?)
+            let event = model::find_event(conn, id)?;
+            if to == PUBLISHED {
+                schedule_reminder(conn, &event, now, true)?;
+            } else {
+                // Everybody registered is told, and their calendar entry withdrawn.
+                for r in model::live_registrations(conn, id)? {
+                    model::set_registration_status(
+                        conn,
+                        r.id,
+                        &[CONFIRMED, WAITLISTED],
+                        CANCELLED,
+                        now,
+                    )?;
+                    let r = model::find_registration(conn, r.id)?;
+                    let token = manage_token(&auth, &r.code);
+                    event_mail::notify(conn, &settings, &r, &event, Step::EventCancelled, &token)?;
+                }
+            }
+            Ok(event)
         })
     })
     .await
@@ -828,4 +849,76 @@ pub async fn feed(
         Ok(super::calendar::feed(&name, &host, &items, now))
     })
     .await
+}
+
+/// How long before the start the reminder goes out.
+pub const REMIND_HOURS_BEFORE: i64 = 24;
+
+/// Queues the reminder of the day before (at once when the event is sooner). `deduplicate`
+/// keeps one job per event and start time; a job that ran early queues its successor without
+/// (its own row, with that key, is still there while it runs).
+fn schedule_reminder(
+    conn: &mut DbConnection,
+    event: &Event,
+    now: NaiveDateTime,
+    deduplicate: bool,
+) -> Result<(), AppError> {
+    let at = (event.starts_at - chrono::Duration::hours(REMIND_HOURS_BEFORE)).max(now);
+    crate::jobs::enqueue(
+        conn,
+        &RemindAttendees { event: event.id },
+        crate::jobs::EnqueueOptions {
+            run_at: Some(at),
+            dedup_key: deduplicate.then(|| {
+                format!(
+                    "event-reminder:{}:{}",
+                    event.id,
+                    event.starts_at.and_utc().timestamp_micros()
+                )
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+/// Job: the reminder of the day before to every confirmed person (once each; not to those who
+/// cancelled, nor for a cancelled event). Run early, it waits for its day again.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct RemindAttendees {
+    pub event: i64,
+}
+
+impl crate::jobs::Job for RemindAttendees {
+    const KIND: &'static str = "event_reminder";
+
+    async fn run(
+        self,
+        ctx: crate::jobs::JobContext,
+        _run: crate::jobs::JobRun,
+    ) -> Result<(), crate::jobs::JobError> {
+        let (settings, auth) = (ctx.settings.clone(), ctx.auth.clone());
+        db::run(&ctx.db, move |conn| {
+            dialect::write_transaction(conn, |conn| {
+                let Ok(event) = model::find_event(conn, self.event) else {
+                    return Ok(());
+                };
+                let now = Utc::now().naive_utc();
+                if event.status != PUBLISHED || event.starts_at <= now {
+                    return Ok(());
+                }
+                if event.starts_at - chrono::Duration::hours(REMIND_HOURS_BEFORE) > now {
+                    return schedule_reminder(conn, &event, now, false);
+                }
+                for r in model::live_registrations(conn, event.id)? {
+                    if model::mark_reminded(conn, r.id, now)? {
+                        let token = manage_token(&auth, &r.code);
+                        event_mail::notify(conn, &settings, &r, &event, Step::Reminder, &token)?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
+        .map_err(|e| crate::jobs::JobError::Transient(e.to_string()))
+    }
 }

@@ -43,6 +43,8 @@ pub enum JobError {
 #[derive(Clone)]
 pub struct JobContext {
     pub db: Pool,
+    /// For the links of emails (`AuthState::link_token`).
+    pub auth: Arc<crate::auth::AuthState>,
     pub mailer: Arc<Mailer>,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,

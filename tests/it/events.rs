@@ -957,3 +957,135 @@ async fn the_public_feed_lists_published_events_by_theme() {
     assert_eq!(summaries(&res.text().await.unwrap()), ["Matinée santé"]);
     assert_eq!(app.get("/events.ics?theme=inconnu").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_day_before_confirmed_people_are_reminded_once_and_a_cancelled_event_tells_everyone() {
+    use diesel::prelude::*;
+    use quai::db::schema::{events as events_table, jobs};
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    let starts = (Utc::now() + chrono::Duration::hours(30))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let ends = (Utc::now() + chrono::Duration::hours(32))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let id = published(&app, &s, event(&s, "Demo day", &starts, &ends, 3)).await;
+    let p = people(&app, 2, "rappel");
+    let mut regs = Vec::new();
+    for who in &p {
+        let res = call(
+            &app,
+            Some(who),
+            "POST",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        )
+        .await;
+        regs.push(res.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    call(
+        &app,
+        Some(&p[1]),
+        "DELETE",
+        &format!("/api/v1/registrations/{}", regs[1]),
+        None,
+    )
+    .await;
+
+    let reminder_runs = || -> Vec<chrono::NaiveDateTime> {
+        jobs::table
+            .filter(jobs::kind.eq("event_reminder"))
+            .select(jobs::run_at)
+            .load(&mut app.connect())
+            .unwrap()
+    };
+    let runs = reminder_runs();
+    assert_eq!(runs.len(), 1, "one reminder job");
+    let hours = (runs[0] - Utc::now().naive_utc()).num_minutes() as f64 / 60.0;
+    assert!(
+        (hours - 6.0).abs() < 0.1,
+        "24 hours before the start: in {hours} h"
+    );
+    let due_now = || {
+        diesel::update(jobs::table.filter(jobs::kind.eq("event_reminder")))
+            .set(jobs::run_at.eq(Utc::now().naive_utc() - chrono::Duration::seconds(1)))
+            .execute(&mut app.connect())
+            .unwrap()
+    };
+    // Run early, it waits for its day again and sends nothing.
+    due_now();
+    crate::common::wait_until(10, "the reminder waits again", || async {
+        let runs = reminder_runs();
+        runs.len() == 1 && runs[0] > Utc::now().naive_utc() + chrono::Duration::hours(5)
+    })
+    .await;
+    // On its day: the confirmed person only, once.
+    diesel::update(events_table::table.find(id))
+        .set(events_table::starts_at.eq(Utc::now().naive_utc() + chrono::Duration::hours(20)))
+        .execute(&mut app.connect())
+        .unwrap();
+    due_now();
+    let (subject, text, _) = nth_mail(&app, "rappel0@amiens.example", 2).await;
+    assert!(subject.starts_with("C’est demain"), "{subject}");
+    assert!(
+        text.contains("/inscriptions?jeton="),
+        "a link to cancel: {text}"
+    );
+    quai::jobs::enqueue(
+        &mut app.connect(),
+        &quai::events::service::RemindAttendees { event: id },
+        Default::default(),
+    )
+    .unwrap();
+    crate::common::wait_until(10, "reminders done", || async {
+        reminder_runs().is_empty()
+    })
+    .await;
+    crate::common::wait_until(10, "emails sent", || async {
+        jobs::table
+            .filter(jobs::kind.eq("send_email"))
+            .count()
+            .get_result::<i64>(&mut app.connect())
+            .unwrap()
+            == 0
+    })
+    .await;
+    assert_eq!(
+        mails_to(&app, "rappel0@amiens.example").len(),
+        2,
+        "reminded once"
+    );
+    assert!(
+        mails_to(&app, "rappel1@amiens.example")
+            .iter()
+            .all(|m| !m.0.starts_with("C’est demain")),
+        "not those who cancelled"
+    );
+
+    // The event is cancelled: the person registered is told, the calendar entry withdrawn.
+    let res = call(
+        &app,
+        Some(&s.organizer),
+        "POST",
+        &format!("/api/v1/events/{id}/cancel"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let (subject, _, ics) = nth_mail(&app, "rappel0@amiens.example", 3).await;
+    assert!(subject.starts_with("Événement annulé"), "{subject}");
+    assert_eq!(parse_ics(&ics.expect("a cancellation"))["METHOD"], "CANCEL");
+    let r: Value = call(
+        &app,
+        Some(&p[0]),
+        "GET",
+        &format!("/api/v1/registrations/{}", regs[0]),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(r["status"], "cancelled");
+}
