@@ -101,8 +101,8 @@ fn load_demo(settings: &Settings, only_if_empty: bool) -> Result<(), ExitCode> {
     match quai::demo::seed(&mut conn, &hash) {
         Ok(done) => {
             println!(
-                "demo data: {} accounts, {} organizations, {} offerings, {} requests added",
-                done.users, done.organizations, done.offerings, done.requests
+                "demo data: {} accounts, {} organizations, {} offerings, {} requests, {} events added",
+                done.users, done.organizations, done.offerings, done.requests, done.events
             );
             println!(
                 "demo accounts (password « {} »):",

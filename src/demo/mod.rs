@@ -365,6 +365,7 @@ pub struct Seeded {
     pub organizations: usize,
     pub offerings: usize,
     pub requests: usize,
+    pub events: usize,
 }
 
 /// Requests between demo organizations: (asking organization, offering's organization, message,
@@ -506,6 +507,7 @@ pub fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<Seeded, AppE
         }
         done.requests = seed_requests(conn, founder, now)?;
         seed_favorites(conn, founder, now)?;
+        done.events = seed_events(conn, &ids, now)?;
         Ok(done)
     })
 }
@@ -617,4 +619,300 @@ fn seed_favorites(
         favorites::add_theme(conn, founder, theme, now)?;
     }
     Ok(())
+}
+
+/// A venue: (name, address, rooms as (name, seats)).
+type DemoVenue = (&'static str, &'static str, &'static [(&'static str, i32)]);
+
+const VENUES: &[DemoVenue] = &[
+    (
+        "Quai de l’innovation",
+        "Quai de la Somme",
+        &[("Grande salle", 120), ("Salle Somme", 40), ("Atelier", 20)],
+    ),
+    (
+        "UPJV — Pôle universitaire Citadelle",
+        "10 rue des Français Libres",
+        &[("Amphithéâtre Jules Verne", 300)],
+    ),
+    (
+        "CHU Amiens-Picardie",
+        "1 rond-point du Professeur Christian Cabrol",
+        &[("Salle de conférences", 80)],
+    ),
+];
+
+/// Events: (title, organizer slug, venue, room, days from today, hour, length in hours, seats,
+/// themes, summary).
+type DemoEvent = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    u32,
+    i64,
+    i32,
+    &'static [&'static str],
+    &'static str,
+);
+
+const EVENTS: &[DemoEvent] = &[
+    (
+        "Récupérer la chaleur des eaux usées : le réseau de chaleur d’Amiens",
+        "engie-cofely",
+        "Quai de l’innovation",
+        "Grande salle",
+        12,
+        18,
+        2,
+        100,
+        &["energie", "ville-durable"],
+        "Comment la chaleur des 8,5 millions de m³ d’eau épurée de la station d’Ambonne alimente le réseau de chaleur : visite virtuelle et questions aux équipes d’ENGIE Cofely.",
+    ),
+    (
+        "Petit-déjeuner mentorat ENGIE",
+        "engie",
+        "Quai de l’innovation",
+        "Atelier",
+        5,
+        8,
+        2,
+        3,
+        &["energie"],
+        "Une heure et demie avec des experts d’ENGIE pour présenter votre projet et trouver un mentor.",
+    ),
+    (
+        "Demo day des startups d’Amiens Cluster",
+        "cci-amiens-picardie",
+        "Quai de l’innovation",
+        "Grande salle",
+        26,
+        14,
+        4,
+        120,
+        &["numerique", "industrie"],
+        "Quinze startups du cluster présentent leurs solutions aux partenaires, investisseurs et collectivités.",
+    ),
+    (
+        "Hydrogène vert : quels usages en Picardie ?",
+        "engie",
+        "UPJV — Pôle universitaire Citadelle",
+        "Amphithéâtre Jules Verne",
+        19,
+        17,
+        2,
+        250,
+        &["energie", "industrie"],
+        "Table ronde avec des chercheurs de l’UPJV et des experts d’ENGIE.",
+    ),
+    (
+        "Santé connectée : du prototype à l’hôpital",
+        "chu-amiens-picardie",
+        "CHU Amiens-Picardie",
+        "Salle de conférences",
+        33,
+        17,
+        2,
+        60,
+        &["sante", "numerique"],
+        "Les équipes du CHU expliquent comment tester une innovation en conditions réelles.",
+    ),
+    (
+        "Financer son amorçage en Hauts-de-France",
+        "cci-amiens-picardie",
+        "Quai de l’innovation",
+        "Salle Somme",
+        9,
+        18,
+        2,
+        40,
+        &["industrie"],
+        "Prêts d’honneur, subventions, business angels : le panorama avec la CCI Amiens-Picardie.",
+    ),
+    (
+        "Ville durable : les données au service des quartiers",
+        "amiens-metropole",
+        "Quai de l’innovation",
+        "Salle Somme",
+        40,
+        18,
+        2,
+        40,
+        &["ville-durable", "numerique"],
+        "Amiens Métropole ouvre ses données de mobilité et d’énergie aux startups.",
+    ),
+    (
+        "Efficacité énergétique des PME : atelier diagnostic",
+        "engie",
+        "Quai de l’innovation",
+        "Atelier",
+        16,
+        9,
+        3,
+        20,
+        &["energie"],
+        "Apprendre à lire ses consommations et à repérer les économies rapides.",
+    ),
+    (
+        "Rencontre recherche–startups à l’UPJV",
+        "upjv",
+        "UPJV — Pôle universitaire Citadelle",
+        "Amphithéâtre Jules Verne",
+        47,
+        14,
+        3,
+        200,
+        &["numerique", "sante"],
+        "Laboratoires et startups se rencontrent autour de projets communs.",
+    ),
+    (
+        "Bilan 2026 du réseau de chaleur",
+        "engie-cofely",
+        "Quai de l’innovation",
+        "Salle Somme",
+        -20,
+        18,
+        2,
+        40,
+        &["energie", "environnement"],
+        "Vers 60 % d’énergies renouvelables et 28 000 tonnes de CO2 évitées par an : où en est-on ?",
+    ),
+    (
+        "Atelier méthanisation agricole",
+        "engie",
+        "Quai de l’innovation",
+        "Atelier",
+        -35,
+        9,
+        3,
+        20,
+        &["energie", "environnement"],
+        "Retours d’expérience d’exploitations picardes et des experts biométhane d’ENGIE.",
+    ),
+    (
+        "Soirée de lancement de Quai",
+        "amiens-metropole",
+        "Quai de l’innovation",
+        "Grande salle",
+        -60,
+        18,
+        3,
+        120,
+        &["numerique"],
+        "Le lancement de la plateforme du cluster, avec ses membres fondateurs et ENGIE.",
+    ),
+];
+
+/// Venues, rooms and a dozen past and upcoming events, with a full one and its waiting line;
+/// what exists (by name or title) is left alone. Returns the events added.
+pub fn seed_events(
+    conn: &mut DbConnection,
+    people: &[i64],
+    now: chrono::NaiveDateTime,
+) -> Result<usize, AppError> {
+    use crate::db::schema::{events, rooms, venues};
+    use crate::events::model as ev;
+    use chrono::TimeZone;
+    for (name, address, room_list) in VENUES {
+        let venue_id: Option<i64> = venues::table
+            .filter(venues::name.eq(name))
+            .select(venues::id)
+            .first(conn)
+            .optional()?;
+        let venue_id = match venue_id {
+            Some(id) => id,
+            None => ev::insert_venue(conn, name, address, "Amiens", now)?.id,
+        };
+        for (room, seats) in *room_list {
+            let exists: bool = diesel::select(diesel::dsl::exists(
+                rooms::table
+                    .filter(rooms::venue_id.eq(venue_id))
+                    .filter(rooms::name.eq(room)),
+            ))
+            .get_result(conn)?;
+            if !exists {
+                ev::insert_room(conn, venue_id, room, *seats)?;
+            }
+        }
+    }
+    let mut added = 0;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    for (title, org, venue, room, days, hour, hours, seats, themes, summary) in EVENTS {
+        let slug = crate::web::slug::slugify(title, "evenement");
+        let exists: bool = diesel::select(diesel::dsl::exists(
+            events::table.filter(events::slug.eq(&slug)),
+        ))
+        .get_result(conn)?;
+        if exists {
+            continue;
+        }
+        let room_id: i64 = rooms::table
+            .inner_join(venues::table)
+            .filter(venues::name.eq(venue))
+            .filter(rooms::name.eq(room))
+            .select(rooms::id)
+            .first(conn)?;
+        let organizer: Option<i64> = organizations::table
+            .filter(organizations::slug.eq(org))
+            .select(organizations::id)
+            .first(conn)
+            .optional()?;
+        let day = today + chrono::Duration::days(*days);
+        let local = day.and_hms_opt(*hour, 0, 0).expect("a valid hour");
+        let starts_at = chrono_tz::Europe::Paris
+            .from_local_datetime(&local)
+            .earliest()
+            .expect("a Paris time")
+            .with_timezone(&chrono::Utc)
+            .naive_utc();
+        let fields = ev::EventFields {
+            title: (*title).into(),
+            summary: (*summary).into(),
+            description: "Un événement d’**Amiens Cluster** et de ses partenaires. Entrée libre sur inscription.".into(),
+            room_id: Some(room_id),
+            online_url: String::new(),
+            starts_at,
+            ends_at: starts_at + chrono::Duration::hours(*hours),
+            registration_opens_at: None,
+            registration_closes_at: None,
+        };
+        let event = ev::insert_event(
+            conn, &slug, &fields, organizer, *seats, false, people[0], now,
+        )?;
+        ev::set_event_status(conn, event.id, "draft", ev::PUBLISHED, now)?;
+        let themes: Vec<String> = themes.iter().map(|t| (*t).to_owned()).collect();
+        ev::set_themes(conn, event.id, &themes)?;
+        added += 1;
+        // Every demo account registers to the upcoming events: the 3-seat breakfast is full,
+        // with one person waiting.
+        if *days > 0 {
+            for &user_id in people {
+                let user = auth::by_id(conn, user_id)?;
+                let status = if ev::take_seat(conn, event.id, now)? {
+                    ev::CONFIRMED
+                } else {
+                    ev::WAITLISTED
+                };
+                ev::insert_registration(
+                    conn,
+                    &ev::NewRegistration {
+                        event_id: event.id,
+                        user_id: Some(user_id),
+                        email: &user.email,
+                        name: &user.display_name,
+                        status,
+                        code: &crate::events::service::check_in_code(),
+                        token_hash: &crate::auth::tokens::hash_token(
+                            &crate::auth::tokens::random_token(),
+                        ),
+                        now,
+                    },
+                )?;
+            }
+        }
+    }
+    Ok(added)
 }

@@ -612,7 +612,7 @@ fn tell_promoted(
 }
 
 /// A short check-in code: 8 characters without look-alikes.
-fn check_in_code() -> String {
+pub fn check_in_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let bytes: [u8; 8] = rand::random();
     bytes

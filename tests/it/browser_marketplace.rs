@@ -218,6 +218,8 @@ async fn the_members_pages_fit_at_desktop_and_phone_width() {
             ("/espace/organisations/nouvelle", "organization-new"),
             ("/espace/offres/nouvelle", "offering-new"),
             ("/offres/savoir-faire-reseau-de-chaleur", "offering-ask"),
+            ("/evenements", "events"),
+            ("/evenements/petit-dejeuner-mentorat-engie", "event-full"),
         ] {
             c.goto(&app.url(page)).await.unwrap();
             let heading = text_of(c, "main h1").await;

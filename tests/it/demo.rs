@@ -101,6 +101,35 @@ async fn the_demo_data_fills_the_marketplace_once() {
         .await
         .unwrap();
     assert_eq!(favorites["organizations"][0]["slug"], "engie");
+
+    // Events: nine to come (three are past), the breakfast full with one person waiting.
+    let events: Value = app
+        .get("/api/v1/events?per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events["total"], 9);
+    let breakfast = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == "petit-dejeuner-mentorat-engie")
+        .expect("the breakfast");
+    assert_eq!(
+        (
+            breakfast["capacity"].as_i64(),
+            breakfast["seats_left"].as_i64()
+        ),
+        (Some(3), Some(0))
+    );
+    let page = app
+        .get("/evenements/petit-dejeuner-mentorat-engie")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Complet"), "{page}");
     assert_eq!(favorites["themes"], json!(["energie"]));
 }
 
@@ -133,11 +162,11 @@ fn the_seed_command_needs_demo_and_is_idempotent() {
     );
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("4 accounts, 21 organizations, 17 offerings, 3 requests added")
+            .contains("4 accounts, 21 organizations, 17 offerings, 3 requests, 12 events added")
     );
     let out = run(&["seed", "--demo"]);
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("0 accounts, 0 organizations, 0 offerings, 0 requests added")
+            .contains("0 accounts, 0 organizations, 0 offerings, 0 requests, 0 events added")
     );
 }
