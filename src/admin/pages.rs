@@ -16,6 +16,7 @@ use crate::auth::session::client_ip;
 use crate::auth::{Admin, Role};
 use crate::error::AppError;
 use crate::web::pagination::PageRequest;
+use crate::web::respond::or_sign_in as admin_or_sign_in;
 use crate::web::{Lang, Layout, Translator};
 
 type Page = Result<HttpResponse, AppError>;
@@ -42,18 +43,6 @@ fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location.to_owned()))
         .finish()
-}
-
-/// A visitor who is not signed in signs in first; anyone else without the role gets the 403.
-fn admin_or_sign_in(admin: Result<Admin, AppError>, back: &str) -> Result<Admin, Page> {
-    match admin {
-        Ok(admin) => Ok(admin),
-        Err(AppError::Unauthorized(_)) => {
-            let back: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
-            Err(Ok(see_other(&format!("/connexion?suivant={back}"))))
-        }
-        Err(e) => Err(Err(e)),
-    }
 }
 
 /// `/admin`: the users list is all the back office shows for now.

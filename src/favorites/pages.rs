@@ -13,6 +13,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::error::AppError;
 use crate::marketplace::pages::{Choice, theme_chips};
 use crate::themes::service as themes;
+use crate::web::respond::or_sign_in as signed_in;
 use crate::web::{Lang, Layout, Translator, respond};
 
 type Page = Result<HttpResponse, AppError>;
@@ -27,14 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/espace/favoris/themes/{slug}").route(web::post().to(toggle_theme)),
         );
-}
-
-fn signed_in(me: Result<CurrentUser, AppError>, back: &str) -> Result<CurrentUser, Page> {
-    match me {
-        Ok(me) => Ok(me),
-        Err(AppError::Unauthorized(_)) => Err(Ok(respond::sign_in_first(back))),
-        Err(e) => Err(Err(e)),
-    }
 }
 
 pub struct OrgCard {

@@ -22,11 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn admin_or_sign_in(admin: Result<Admin, AppError>) -> Result<Admin, Page> {
-    match admin {
-        Ok(admin) => Ok(admin),
-        Err(AppError::Unauthorized(_)) => Err(Ok(respond::sign_in_first(LIST))),
-        Err(e) => Err(Err(e)),
-    }
+    respond::or_sign_in(admin, LIST)
 }
 
 pub struct Row {

@@ -16,6 +16,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::marketplace::pages::Choice;
 use crate::themes::service as themes;
 use crate::web::forms::FormState;
+use crate::web::respond::or_sign_in as signed_in;
 use crate::web::{Lang, Layout, Translator, respond};
 
 type Page = Result<HttpResponse, AppError>;
@@ -32,14 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(edit_form))
             .route(web::post().to(update)),
     );
-}
-
-fn signed_in(me: Result<CurrentUser, AppError>, back: &str) -> Result<CurrentUser, Page> {
-    match me {
-        Ok(me) => Ok(me),
-        Err(AppError::Unauthorized(_)) => Err(Ok(respond::sign_in_first(back))),
-        Err(e) => Err(Err(e)),
-    }
 }
 
 /// The form as typed.

@@ -76,15 +76,7 @@ fn organization_page(id: i64) -> String {
 
 /// A visitor who is not signed in signs in first, then comes back to the organization's page.
 fn signed_in(me: Result<CurrentUser, AppError>, id: i64) -> Result<CurrentUser, Page> {
-    match me {
-        Ok(me) => Ok(me),
-        Err(AppError::Unauthorized(_)) => {
-            let back: String =
-                url::form_urlencoded::byte_serialize(organization_page(id).as_bytes()).collect();
-            Err(Ok(see_other(&format!("/connexion?suivant={back}"))))
-        }
-        Err(e) => Err(Err(e)),
-    }
+    crate::web::respond::or_sign_in(me, &organization_page(id))
 }
 
 /// The file of the form: its declared type and its bytes, `None` when larger than the limit.

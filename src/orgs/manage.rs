@@ -14,6 +14,7 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::error::AppError;
 use crate::web::forms::FormState;
+use crate::web::respond::or_sign_in as signed_in;
 use crate::web::{Lang, Layout, Translator, dates, respond};
 
 type Page = Result<HttpResponse, AppError>;
@@ -36,14 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(invitation))
                 .route(web::post().to(accept)),
         );
-}
-
-fn signed_in(me: Result<CurrentUser, AppError>, back: &str) -> Result<CurrentUser, Page> {
-    match me {
-        Ok(me) => Ok(me),
-        Err(AppError::Unauthorized(_)) => Err(Ok(respond::sign_in_first(back))),
-        Err(e) => Err(Err(e)),
-    }
 }
 
 fn when(at: chrono::NaiveDateTime, lang: Lang) -> String {

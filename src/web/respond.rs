@@ -34,3 +34,17 @@ pub fn sign_in_first(back: &str) -> HttpResponse {
     let back: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
     see_other(&format!("/connexion?suivant={back}"))
 }
+
+/// What a page handler does with its `Result<CurrentUser | Admin, _>` extractor: the person, or
+/// for a visitor the sign-in page that comes back to `back`; any other refusal stays an error
+/// (the friendly 403 page).
+pub fn or_sign_in<T>(
+    who: Result<T, AppError>,
+    back: &str,
+) -> Result<T, Result<HttpResponse, AppError>> {
+    match who {
+        Ok(who) => Ok(who),
+        Err(AppError::Unauthorized(_)) => Err(Ok(sign_in_first(back))),
+        Err(e) => Err(Err(e)),
+    }
+}

@@ -19,18 +19,10 @@ use crate::marketplace::service::{self, AUDIENCES, KINDS, OfferingInput};
 use crate::orgs::service as orgs;
 use crate::themes::service as themes;
 use crate::web::forms::FormState;
+use crate::web::respond::or_sign_in as member_or_sign_in;
 use crate::web::{Lang, Layout, Translator, dates, respond};
 
 type Page = Result<HttpResponse, AppError>;
-
-/// The signed-in member, or the sign-in page that comes back to `back`.
-fn member_or_sign_in(me: Result<CurrentUser, AppError>, back: &str) -> Result<CurrentUser, Page> {
-    match me {
-        Ok(me) => Ok(me),
-        Err(AppError::Unauthorized(_)) => Err(Ok(respond::sign_in_first(back))),
-        Err(e) => Err(Err(e)),
-    }
-}
 
 /// The tag that shows a status: its catalog key and its colour.
 pub struct Status {

@@ -21,11 +21,7 @@ type Page = Result<HttpResponse, AppError>;
 const QUEUE: &str = "/admin/moderation";
 
 fn admin_or_sign_in(admin: Result<Admin, AppError>) -> Result<Admin, Page> {
-    match admin {
-        Ok(admin) => Ok(admin),
-        Err(AppError::Unauthorized(_)) => Err(Ok(respond::sign_in_first(QUEUE))),
-        Err(e) => Err(Err(e)),
-    }
+    respond::or_sign_in(admin, QUEUE)
 }
 
 pub struct OfferItem {

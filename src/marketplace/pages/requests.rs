@@ -16,17 +16,10 @@ use crate::error::AppError;
 use crate::marketplace::requests::{self, RequestInput, RequestView};
 use crate::marketplace::service;
 use crate::web::forms::message_key;
+use crate::web::respond::or_sign_in as signed_in;
 use crate::web::{Lang, Layout, Translator, dates, respond};
 
 type Page = Result<HttpResponse, AppError>;
-
-fn signed_in(me: Result<CurrentUser, AppError>, back: &str) -> Result<CurrentUser, Page> {
-    match me {
-        Ok(me) => Ok(me),
-        Err(AppError::Unauthorized(_)) => Err(Ok(respond::sign_in_first(back))),
-        Err(e) => Err(Err(e)),
-    }
-}
 
 fn when(at: chrono::NaiveDateTime, lang: Lang) -> String {
     dates::date(DateTime::<Utc>::from_naive_utc_and_offset(at, Utc), lang)
