@@ -15,6 +15,32 @@ use crate::db::DbError;
 
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
+/// A text field, trimmed; its problems (required and empty, longer than `max` characters,
+/// control characters other than line breaks and tabs) go to `errors`.
+pub fn text_field(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let value = value.trim();
+    let mut problem = |message: String| errors.entry(field.into()).or_default().push(message);
+    if required && value.is_empty() {
+        problem("is required".into());
+    }
+    if value.chars().count() > max {
+        problem(format!("must be at most {max} characters"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        problem("must not contain control characters".into());
+    }
+    value.to_owned()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("malformed request: {0}")]

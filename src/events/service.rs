@@ -24,7 +24,7 @@ use crate::auth::tokens::hash_token;
 use crate::auth::{Admin, AuthState, CurrentUser};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, Pool, dialect};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, text_field};
 use crate::orgs::model as orgs;
 use crate::web::pagination::PageRequest;
 use crate::web::slug::first_free;
@@ -96,37 +96,20 @@ pub fn parse_when(raw: &str) -> Option<NaiveDateTime> {
         .map(|at| at.with_timezone(&Utc).naive_utc())
 }
 
-fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) -> String {
-    let value = value.trim();
-    if required && value.is_empty() {
-        push(errors, field, "is required");
-    }
-    if value.chars().count() > max {
-        push(errors, field, format!("must be at most {max} characters"));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        push(errors, field, "must not contain control characters");
-    }
-    value.to_owned()
-}
-
 /// Valid fields, or every field's problem (the room's existence and size are checked with the
 /// database).
 fn parse(conn: &mut DbConnection, input: &EventInput) -> Result<(EventFields, i32), AppError> {
     let mut errors = FieldErrors::new();
-    let title = text(&mut errors, "title", &input.title, 160, true);
-    let summary = text(&mut errors, "summary", &input.summary, 300, false);
-    let description = text(
+    let title = text_field(&mut errors, "title", &input.title, 160, true);
+    let summary = text_field(&mut errors, "summary", &input.summary, 300, false);
+    let description = text_field(
         &mut errors,
         "description",
         &input.description,
         20_000,
         false,
     );
-    let online_url = text(&mut errors, "online_url", &input.online_url, 300, false);
+    let online_url = text_field(&mut errors, "online_url", &input.online_url, 300, false);
     if !online_url.is_empty()
         && !matches!(
             url::Url::parse(&online_url)
@@ -269,9 +252,9 @@ pub async fn create_venue(
     input: VenueInput,
 ) -> Result<model::Venue, AppError> {
     let mut errors = FieldErrors::new();
-    let name = text(&mut errors, "name", &input.name, 120, true);
-    let address = text(&mut errors, "address", &input.address, 300, false);
-    let city = text(
+    let name = text_field(&mut errors, "name", &input.name, 120, true);
+    let address = text_field(&mut errors, "address", &input.address, 300, false);
+    let city = text_field(
         &mut errors,
         "city",
         input.city.as_deref().unwrap_or("Amiens"),
@@ -302,7 +285,7 @@ pub async fn create_room(
     input: RoomInput,
 ) -> Result<model::Room, AppError> {
     let mut errors = FieldErrors::new();
-    let name = text(&mut errors, "name", &input.name, 120, true);
+    let name = text_field(&mut errors, "name", &input.name, 120, true);
     if !(1..=100_000).contains(&input.capacity) {
         push(&mut errors, "capacity", "must be between 1 and 100000");
     }

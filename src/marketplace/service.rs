@@ -9,7 +9,7 @@ use crate::auth::model as auth_model;
 use crate::auth::{Admin, CurrentUser};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, Pool, dialect};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, text_field};
 use crate::jobs::EnqueueOptions;
 use crate::mail::{self, templates};
 use crate::orgs::model as orgs;
@@ -54,32 +54,6 @@ pub struct OfferingInput {
     pub themes: Vec<String>,
 }
 
-fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) -> String {
-    let value = value.trim();
-    if required && value.is_empty() {
-        errors
-            .entry(field.into())
-            .or_default()
-            .push("is required".into());
-    }
-    if value.chars().count() > max {
-        errors
-            .entry(field.into())
-            .or_default()
-            .push(format!("must be at most {max} characters"));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        errors
-            .entry(field.into())
-            .or_default()
-            .push("must not contain control characters".into());
-    }
-    value.to_owned()
-}
-
 fn parse(input: &OfferingInput) -> Result<Fields, AppError> {
     let mut errors = FieldErrors::new();
     if !KINDS.contains(&input.kind.as_str()) {
@@ -97,12 +71,12 @@ fn parse(input: &OfferingInput) -> Result<Fields, AppError> {
     }
     let fields = Fields {
         kind: input.kind.clone(),
-        title: text(&mut errors, "title", &input.title, 120, true),
-        summary: text(&mut errors, "summary", &input.summary, 300, false),
-        body: text(&mut errors, "body", &input.body, 20_000, false),
+        title: text_field(&mut errors, "title", &input.title, 120, true),
+        summary: text_field(&mut errors, "summary", &input.summary, 300, false),
+        body: text_field(&mut errors, "body", &input.body, 20_000, false),
         audience,
-        conditions: text(&mut errors, "conditions", &input.conditions, 300, false),
-        contact: text(&mut errors, "contact", &input.contact, 300, false),
+        conditions: text_field(&mut errors, "conditions", &input.conditions, 300, false),
+        contact: text_field(&mut errors, "contact", &input.contact, 300, false),
     };
     if errors.is_empty() {
         Ok(fields)

@@ -10,7 +10,7 @@ use crate::auth::model::{self as auth_model, Role};
 use crate::auth::{Admin, CurrentUser};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, Pool, dialect};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, text_field};
 use crate::jobs::EnqueueOptions;
 use crate::mail::{self, templates};
 use crate::web::Lang;
@@ -53,46 +53,27 @@ pub struct OrganizationInput {
 const KINDS: [&str; 3] = ["startup", "partner", "founding_member"];
 const STAGES: [&str; 4] = ["idee", "prototype", "amorcage", "croissance"];
 
-fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
-    let value = value.trim();
-    if value.chars().count() > max {
-        errors
-            .entry(field.into())
-            .or_default()
-            .push(format!("must be at most {max} characters"));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        errors
-            .entry(field.into())
-            .or_default()
-            .push("must not contain control characters".into());
-    }
-    value.to_owned()
-}
-
 /// Parse, don't validate: valid fields or every field's problem.
 fn parse(input: &OrganizationInput) -> Result<Fields, AppError> {
     let mut errors = FieldErrors::new();
-    let name = text(&mut errors, "name", &input.name, 120);
-    if name.is_empty() {
-        errors
-            .entry("name".into())
-            .or_default()
-            .push("is required".into());
-    }
-    let pitch = text(&mut errors, "pitch", &input.pitch, 200);
-    let description = text(&mut errors, "description", &input.description, 20_000);
-    let sector = text(&mut errors, "sector", &input.sector, 80);
-    let city = text(
+    let name = text_field(&mut errors, "name", &input.name, 120, true);
+    let pitch = text_field(&mut errors, "pitch", &input.pitch, 200, false);
+    let description = text_field(
+        &mut errors,
+        "description",
+        &input.description,
+        20_000,
+        false,
+    );
+    let sector = text_field(&mut errors, "sector", &input.sector, 80, false);
+    let city = text_field(
         &mut errors,
         "city",
         input.city.as_deref().unwrap_or("Amiens"),
         80,
+        false,
     );
-    let website = text(&mut errors, "website", &input.website, 300);
+    let website = text_field(&mut errors, "website", &input.website, 300, false);
     if !website.is_empty()
         && !matches!(
             url::Url::parse(&website)

@@ -3,26 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::accounts::{PASSWORD, admin, bearer, verified_user};
+use crate::common::accounts::{PASSWORD, admin, call, verified_user};
 use crate::common::visitor::{Visitor, text};
 use crate::common::{TestApp, problem};
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    who: &Value,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .request(method.parse().unwrap(), app.url(path))
-        .header("authorization", bearer(who));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
-}
 
 /// An organization (approved unless `pending`) with one published offering about `theme`.
 async fn org_with_offering(

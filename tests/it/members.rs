@@ -4,27 +4,10 @@
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::common::accounts::{PASSWORD, bearer, email_to, token_in, verified_user};
+use crate::common::accounts::{PASSWORD, call, email_to, token_in, verified_user};
 use crate::common::visitor::{Visitor, text};
 use crate::common::{TestApp, problem};
 use quai::db::schema::organization_invitations;
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    who: &Value,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .request(method.parse().unwrap(), app.url(path))
-        .header("authorization", bearer(who));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
-}
 
 /// A founder and her startup (pending: invitations work before approval too).
 async fn startup(app: &TestApp) -> (Value, i64) {

@@ -5,27 +5,10 @@
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::common::accounts::{PASSWORD, admin, bearer, email_to, outbox, verified_user};
+use crate::common::accounts::{PASSWORD, admin, call, email_to, outbox, verified_user};
 use crate::common::visitor::{Visitor, text};
 use crate::common::{TestApp, problem, wait_until};
 use quai::db::schema::{jobs, offering_requests};
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    who: &Value,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .request(method.parse().unwrap(), app.url(path))
-        .header("authorization", bearer(who));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
-}
 
 async fn approved_org(app: &TestApp, boss: &Value, owner: &Value, kind: &str, name: &str) -> i64 {
     let res = call(

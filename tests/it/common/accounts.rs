@@ -121,3 +121,21 @@ pub async fn admin(app: &TestApp, email: &str) -> Value {
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
+
+/// A JSON API request as the signed-in person of `who` (a login answer).
+pub async fn call(
+    app: &TestApp,
+    method: &str,
+    who: &Value,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .request(method.parse().unwrap(), app.url(path))
+        .header("authorization", bearer(who));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.unwrap()
+}
