@@ -96,9 +96,7 @@ struct Placeholder {
 /// The sections that later work fills in; until then, a finished page that says so.
 pub async fn placeholder(req: HttpRequest, lang: Lang) -> impl actix_web::Responder {
     let section = match req.path() {
-        "/marketplace" => "nav.marketplace",
         "/mentorat" => "nav.mentoring",
-        "/evenements" => "nav.events",
         _ => "nav.search",
     };
     let t = lang.t();
