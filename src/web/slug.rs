@@ -1,6 +1,9 @@
 //! Slugs for public addresses (`/startups/{slug}`): lower-case ASCII words joined by hyphens,
 //! French accents folded (« Énergie & Cie » → `energie-cie`).
 
+/// The most characters of a slug; a longer one is cut after its last whole word.
+const MAX: usize = 60;
+
 /// The slug of a name; `fallback` when nothing usable remains.
 pub fn slugify(name: &str, fallback: &str) -> String {
     let mut out = String::new();
@@ -15,7 +18,12 @@ pub fn slugify(name: &str, fallback: &str) -> String {
         } else {
             dash = true;
         }
-        if out.len() >= 60 {
+        if out.len() > MAX {
+            // A word cut in two reads wrong: keep the whole words (one long word is cut).
+            match out[..=MAX].rfind('-') {
+                Some(end) => out.truncate(end),
+                None => out.truncate(MAX),
+            }
             break;
         }
     }
@@ -75,6 +83,13 @@ mod tests {
         assert_eq!(slugify("  Cœur de Picardie  ", "x"), "coeur-de-picardie");
         assert_eq!(slugify("ENGIE Cofely", "x"), "engie-cofely");
         assert_eq!(slugify("!!!", "organisation"), "organisation");
-        assert!(slugify(&"a".repeat(200), "x").len() <= 60);
+        assert_eq!(slugify(&"a".repeat(200), "x").len(), 60);
+        assert_eq!(
+            slugify(
+                "Récupérer la chaleur des eaux usées : le réseau de chaleur d’Amiens",
+                "x"
+            ),
+            "recuperer-la-chaleur-des-eaux-usees-le-reseau-de-chaleur-d"
+        );
     }
 }
