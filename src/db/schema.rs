@@ -295,7 +295,7 @@ diesel::table! {
         approval -> Bool,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
+        updated_at -> Timestamp,        offer_hours -> Nullable<Integer>,
     }
 }
 
@@ -322,6 +322,9 @@ diesel::table! {
         cancelled_at -> Nullable<Timestamp>,
         checked_in_at -> Nullable<Timestamp>,
         reminded_at -> Nullable<Timestamp>,
+        queued_at -> Timestamp,
+        offer_expires_at -> Nullable<Timestamp>,
+        lang -> Text,
     }
 }
 

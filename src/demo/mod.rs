@@ -878,10 +878,10 @@ pub fn seed_events(
             ends_at: starts_at + chrono::Duration::hours(*hours),
             registration_opens_at: None,
             registration_closes_at: None,
+            approval: false,
+            offer_hours: None,
         };
-        let event = ev::insert_event(
-            conn, &slug, &fields, organizer, *seats, false, people[0], now,
-        )?;
+        let event = ev::insert_event(conn, &slug, &fields, organizer, *seats, people[0], now)?;
         ev::set_event_status(conn, event.id, "draft", ev::PUBLISHED, now)?;
         let themes: Vec<String> = themes.iter().map(|t| (*t).to_owned()).collect();
         ev::set_themes(conn, event.id, &themes)?;
@@ -908,6 +908,7 @@ pub fn seed_events(
                         token_hash: &crate::auth::tokens::hash_token(
                             &crate::auth::tokens::random_token(),
                         ),
+                        lang: &user.lang,
                         now,
                     },
                 )?;

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use super::calendar::{self, Invite};
 use super::model::{self, Event, Registration};
-use crate::auth::model as auth_model;
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -66,10 +65,7 @@ pub fn notify(
     step: Step,
     manage_token: &str,
 ) -> Result<(), AppError> {
-    let lang = match registration.user_id {
-        Some(id) => Lang::parse(&auth_model::by_id(conn, id)?.lang).unwrap_or_default(),
-        None => Lang::default(),
-    };
+    let lang = Lang::parse(&registration.lang).unwrap_or_default();
     let t = lang.t();
     let base = settings.base_url.as_str().trim_end_matches('/');
     let event_url = format!("{base}/evenements/{}", event.slug);

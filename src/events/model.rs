@@ -54,6 +54,8 @@ pub struct Event {
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Timed-offer mode: a freed seat is offered to the first in line for this many hours.
+    pub offer_hours: Option<i32>,
 }
 
 /// The fields organizers edit.
@@ -70,6 +72,9 @@ pub struct EventFields {
     pub ends_at: NaiveDateTime,
     pub registration_opens_at: Option<NaiveDateTime>,
     pub registration_closes_at: Option<NaiveDateTime>,
+    /// Registrations wait for an organizer's approval.
+    pub approval: bool,
+    pub offer_hours: Option<i32>,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -89,6 +94,10 @@ pub struct Registration {
     pub cancelled_at: Option<NaiveDateTime>,
     pub checked_in_at: Option<NaiveDateTime>,
     pub reminded_at: Option<NaiveDateTime>,
+    /// Place in the waiting line: when the person joined it (ties by id).
+    pub queued_at: NaiveDateTime,
+    pub offer_expires_at: Option<NaiveDateTime>,
+    pub lang: String,
 }
 
 pub fn insert_venue(
@@ -178,7 +187,6 @@ pub fn insert_event(
     fields: &EventFields,
     organization_id: Option<i64>,
     capacity: i32,
-    approval: bool,
     created_by: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Event> {
@@ -188,7 +196,6 @@ pub fn insert_event(
             events::slug.eq(slug),
             events::organization_id.eq(organization_id),
             events::capacity.eq(capacity),
-            events::approval.eq(approval),
             events::created_by.eq(created_by),
             events::created_at.eq(now),
             events::updated_at.eq(now),
@@ -312,6 +319,8 @@ pub struct NewRegistration<'a> {
     pub status: &'a str,
     pub code: &'a str,
     pub token_hash: &'a str,
+    /// The language of the person's emails.
+    pub lang: &'a str,
     pub now: NaiveDateTime,
 }
 
@@ -330,6 +339,8 @@ pub fn insert_registration(
             registrations::token_hash.eq(new.token_hash),
             registrations::created_at.eq(new.now),
             registrations::updated_at.eq(new.now),
+            registrations::queued_at.eq(new.now),
+            registrations::lang.eq(new.lang),
             registrations::confirmed_at.eq((new.status == CONFIRMED).then_some(new.now)),
         ))
         .execute(conn)?;
@@ -403,7 +414,7 @@ pub fn first_waiting(conn: &mut DbConnection, event_id: i64) -> QueryResult<Opti
     registrations::table
         .filter(registrations::event_id.eq(event_id))
         .filter(registrations::status.eq(WAITLISTED))
-        .order(registrations::id.asc())
+        .order((registrations::queued_at.asc(), registrations::id.asc()))
         .select(Registration::as_select())
         .first(conn)
         .optional()
@@ -414,7 +425,13 @@ pub fn waitlist_position(conn: &mut DbConnection, r: &Registration) -> QueryResu
     registrations::table
         .filter(registrations::event_id.eq(r.event_id))
         .filter(registrations::status.eq(WAITLISTED))
-        .filter(registrations::id.le(r.id))
+        .filter(
+            registrations::queued_at
+                .lt(r.queued_at)
+                .or(registrations::queued_at
+                    .eq(r.queued_at)
+                    .and(registrations::id.le(r.id))),
+        )
         .count()
         .get_result(conn)
 }

@@ -74,6 +74,13 @@ pub struct EventInput {
     pub registration_closes_at: Option<String>,
     #[serde(default)]
     pub themes: Vec<String>,
+    /// Registrations wait for an organizer's approval.
+    #[serde(default)]
+    pub approval: bool,
+    /// Timed-offer mode: a freed seat is offered to the first in line for this many hours
+    /// (1–168) before passing to the next; without it, the seat is given at once.
+    #[serde(default)]
+    pub offer_hours: Option<i32>,
 }
 
 fn push(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
@@ -164,6 +171,13 @@ fn parse(conn: &mut DbConnection, input: &EventInput) -> Result<(EventFields, i3
     if !(0..=100_000).contains(&input.capacity) {
         push(&mut errors, "capacity", "must be between 0 and 100000");
     }
+    if input.offer_hours.is_some_and(|h| !(1..=168).contains(&h)) {
+        push(
+            &mut errors,
+            "offer_hours",
+            "must be between 1 and 168 hours (a week)",
+        );
+    }
     if let Some(room_id) = input.room_id {
         match model::find_room(conn, room_id)? {
             None => push(&mut errors, "room_id", "no such room"),
@@ -188,6 +202,8 @@ fn parse(conn: &mut DbConnection, input: &EventInput) -> Result<(EventFields, i3
         ends_at: ends_at.expect("checked"),
         registration_opens_at: opens.flatten(),
         registration_closes_at: closes.flatten(),
+        approval: input.approval,
+        offer_hours: input.offer_hours,
     };
     Ok((fields, input.capacity))
 }
@@ -344,7 +360,6 @@ pub async fn create(pool: &Pool, me: &CurrentUser, input: EventInput) -> Result<
                 &fields,
                 input.organization_id,
                 capacity,
-                false,
                 me.user_id,
                 now,
             )?;
@@ -646,6 +661,7 @@ pub async fn register(
                     status,
                     code: &code,
                     token_hash: &hash_token(&token),
+                    lang: if me.lang == "en" { "en" } else { "fr" },
                     now,
                 },
             )?;
