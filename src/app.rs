@@ -39,6 +39,7 @@ pub fn registry() -> Registry {
         .register::<crate::marketplace::requests::RemindRequest>()
         .register::<crate::marketplace::requests::ExpireRequest>()
         .register::<crate::events::service::RemindAttendees>()
+        .register::<crate::events::admission::ExpireOffer>()
 }
 
 /// Start-up failures: one clear line each.
@@ -340,7 +341,13 @@ fn routes(
                 .service(crate::events::api::capacity)
                 .service(crate::events::api::register)
                 .service(crate::events::api::registration)
-                .service(crate::events::api::cancel_registration),
+                .service(crate::events::api::cancel_registration)
+                .service(crate::events::api::register_guest)
+                .service(crate::events::api::by_link)
+                .service(crate::events::api::decide)
+                .service(crate::events::api::roster_csv)
+                .service(crate::events::api::roster)
+                .service(crate::events::api::check_in),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);

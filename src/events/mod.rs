@@ -1,8 +1,10 @@
 //! Thematic events: venues and rooms, events with their capacity, registrations that never
 //! overbook, and a FIFO waitlist promoted at once when a seat frees up.
 
+pub mod admission;
 pub mod api;
 pub mod calendar;
+pub mod checkin;
 pub mod mail;
 pub mod model;
 pub mod pages;

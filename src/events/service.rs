@@ -16,8 +16,8 @@ use serde_json::json;
 
 use super::mail::{self as event_mail, Step};
 use super::model::{
-    self, CANCELLED, CONFIRMED, Event, EventFields, NewRegistration, PUBLISHED, Registration,
-    WAITLISTED,
+    self, CANCELLED, CONFIRMED, Event, EventFields, LIVE, NewRegistration, PENDING_APPROVAL,
+    PENDING_EMAIL, PUBLISHED, Registration, SEATED, WAITLISTED,
 };
 use crate::auth::model as auth_model;
 use crate::auth::tokens::hash_token;
@@ -238,7 +238,11 @@ fn apply_themes(conn: &mut DbConnection, id: i64, themes: &[String]) -> Result<(
 }
 
 /// Whether the user organizes this event: an admin, or a member of its organization.
-fn organizes(conn: &mut DbConnection, me: &CurrentUser, event: &Event) -> Result<bool, AppError> {
+pub(super) fn organizes(
+    conn: &mut DbConnection,
+    me: &CurrentUser,
+    event: &Event,
+) -> Result<bool, AppError> {
     if me.is_admin() {
         return Ok(true);
     }
@@ -248,7 +252,7 @@ fn organizes(conn: &mut DbConnection, me: &CurrentUser, event: &Event) -> Result
     })
 }
 
-fn require_organizer(
+pub(super) fn require_organizer(
     conn: &mut DbConnection,
     me: &CurrentUser,
     event: &Event,
@@ -414,17 +418,13 @@ pub async fn set_status(
             } else {
                 // Everybody registered is told, and their calendar entry withdrawn.
                 for r in model::live_registrations(conn, id)? {
-                    model::set_registration_status(
-                        conn,
-                        r.id,
-                        &[CONFIRMED, WAITLISTED],
-                        CANCELLED,
-                        now,
-                    )?;
+                    model::set_registration_status(conn, r.id, &LIVE, CANCELLED, now)?;
                     let r = model::find_registration(conn, r.id)?;
                     let token = manage_token(&auth, &r.code);
                     event_mail::notify(conn, &settings, &r, &event, Step::EventCancelled, &token)?;
                 }
+                // Guests who never confirmed their address are let go quietly.
+                model::cancel_unconfirmed(conn, id, now)?;
             }
             Ok(event)
         })
@@ -432,8 +432,20 @@ pub async fn set_status(
     .await
 }
 
-/// Changes the capacity. Lowering it below the seats taken is refused (say first what happens
-/// to those people); raising it gives the new seats to the waiting list at once.
+/// What happens to the people holding a seat above a smaller capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Surplus {
+    /// Back to the head of the waiting line, in the order they were seated.
+    Waitlist,
+    /// Their registrations are cancelled.
+    Cancel,
+}
+
+/// Changes the capacity. Raising it gives the new seats to the waiting line at once. Lowering
+/// it below the seats taken needs `surplus` (what happens to the people above it: the most
+/// recently seated give their seat back first), otherwise it is refused with a field error.
+/// Everybody affected is told by email.
 pub async fn set_capacity(
     pool: &Pool,
     settings: &Settings,
@@ -441,6 +453,7 @@ pub async fn set_capacity(
     me: &CurrentUser,
     id: i64,
     capacity: i32,
+    surplus: Option<Surplus>,
 ) -> Result<Event, AppError> {
     if !(0..=100_000).contains(&capacity) {
         return Err(AppError::validation(
@@ -454,6 +467,9 @@ pub async fn set_capacity(
             dialect::lock_key(conn, &format!("event:{id}"))?;
             let event = model::find_event(conn, id)?;
             require_organizer(conn, &me, &event)?;
+            if event.status == CANCELLED {
+                return Err(AppError::Conflict("This event is cancelled.".into()));
+            }
             if let Some(room_id) = event.room_id
                 && let Some(room) = model::find_room(conn, room_id)?
                 && capacity > room.capacity
@@ -464,15 +480,68 @@ pub async fn set_capacity(
                 ));
             }
             let now = Utc::now().naive_utc();
+            let over = event.seats_taken - capacity;
+            let mut told = Vec::new();
+            if over > 0 {
+                let Some(surplus) = surplus else {
+                    return Err(AppError::validation(
+                        "surplus",
+                        format!(
+                            "{} seats are taken: say what happens to the {over} people above \
+                             the new capacity, surplus = waitlist (back to the head of the \
+                             waiting line) or cancel (their registrations are cancelled)",
+                            event.seats_taken
+                        ),
+                    ));
+                };
+                let mut leaving: Vec<Registration> = model::seated_latest_first(conn, id)?
+                    .into_iter()
+                    .take(over as usize)
+                    .collect();
+                // The earliest seated of them gets the first place in line.
+                leaving.reverse();
+                let head = model::first_waiting(conn, id)?
+                    .map(|r| r.queued_at.min(now))
+                    .unwrap_or(now);
+                let n = leaving.len() as i64;
+                for (i, r) in leaving.into_iter().enumerate() {
+                    let moved = match surplus {
+                        Surplus::Waitlist => {
+                            let place = head - chrono::Duration::milliseconds(n - i as i64);
+                            model::enter(conn, r.id, &SEATED, WAITLISTED, place, now)?
+                        }
+                        Surplus::Cancel => {
+                            model::set_registration_status(conn, r.id, &SEATED, CANCELLED, now)?
+                        }
+                    };
+                    if !moved || !model::free_seat(conn, id, now)? {
+                        return Err(AppError::Conflict(
+                            "The registrations changed; try again.".into(),
+                        ));
+                    }
+                    let step = match surplus {
+                        Surplus::Waitlist => Step::Bumped,
+                        Surplus::Cancel => Step::Dropped,
+                    };
+                    told.push((r, step));
+                }
+                auth_model::audit(
+                    conn,
+                    "event_capacity_surplus",
+                    Some(me.user_id),
+                    None,
+                    "",
+                    json!({ "event": id, "capacity": capacity, "moved": n,
+                            "to": if surplus == Surplus::Waitlist { WAITLISTED } else { CANCELLED } }),
+                    now,
+                )?;
+            }
             if !model::set_capacity(conn, id, capacity, now)? {
-                return Err(AppError::validation(
-                    "capacity",
-                    format!(
-                        "{} seats are taken: cancel registrations first to go below",
-                        event.seats_taken
-                    ),
+                return Err(AppError::Conflict(
+                    "The registrations changed; try again.".into(),
                 ));
             }
+            tell_promoted(conn, &settings, &auth, id, &told)?;
             let promoted = promote(conn, id, now)?;
             tell_promoted(conn, &settings, &auth, id, &promoted)?;
             Ok(model::find_event(conn, id)?)
@@ -481,23 +550,49 @@ pub async fn set_capacity(
     .await
 }
 
-/// Gives free seats to the people waiting, first come first served.
-fn promote(
+/// Gives free seats to the people waiting, first come first served: at once, or in
+/// timed-offer mode held for them until a deadline (a due job passes an unanswered offer on).
+/// Returns who got a seat or an offer, with the email each is owed.
+pub(super) fn promote(
     conn: &mut DbConnection,
     event_id: i64,
     now: NaiveDateTime,
-) -> Result<Vec<Registration>, AppError> {
+) -> Result<Vec<(Registration, Step)>, AppError> {
+    let event = model::find_event(conn, event_id)?;
     let mut promoted = Vec::new();
     while let Some(next) = model::first_waiting(conn, event_id)? {
         if !model::take_seat(conn, event_id, now)? {
             break;
         }
-        if !model::set_registration_status(conn, next.id, &[WAITLISTED], CONFIRMED, now)? {
+        let moved = match event.offer_hours {
+            None => {
+                let ok =
+                    model::set_registration_status(conn, next.id, &[WAITLISTED], CONFIRMED, now)?;
+                promoted.push((next, Step::Promoted));
+                ok
+            }
+            Some(hours) => {
+                let until = now + chrono::Duration::hours(i64::from(hours));
+                let ok = model::offer(conn, next.id, until, now)?;
+                crate::jobs::enqueue(
+                    conn,
+                    &super::admission::ExpireOffer {
+                        registration: next.id,
+                    },
+                    crate::jobs::EnqueueOptions {
+                        run_at: Some(until),
+                        dedup_key: None,
+                    },
+                )?;
+                promoted.push((next, Step::Offered));
+                ok
+            }
+        };
+        if !moved {
             return Err(AppError::Conflict(
                 "The waiting list changed; try again.".into(),
             ));
         }
-        promoted.push(next);
     }
     Ok(promoted)
 }
@@ -550,7 +645,7 @@ pub struct RegistrationView {
     pub position: Option<i64>,
 }
 
-fn view(conn: &mut DbConnection, r: Registration) -> Result<RegistrationView, AppError> {
+pub(super) fn view(conn: &mut DbConnection, r: Registration) -> Result<RegistrationView, AppError> {
     let position = if r.status == WAITLISTED {
         Some(model::waitlist_position(conn, &r)?)
     } else {
@@ -563,7 +658,7 @@ fn view(conn: &mut DbConnection, r: Registration) -> Result<RegistrationView, Ap
 }
 
 /// Why registration is not possible now, if it is not.
-fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
+pub(super) fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
     match event.status.as_str() {
         CANCELLED => return Some("This event is cancelled.".into()),
         PUBLISHED => {}
@@ -579,30 +674,30 @@ fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
 }
 
 /// The link token of a registration (derived from its code, so that every email can carry it).
-fn manage_token(auth: &AuthState, code: &str) -> String {
+pub(super) fn manage_token(auth: &AuthState, code: &str) -> String {
     auth.link_token(&format!("registration:{code}"))
 }
 
-/// Tells each promoted person their seat is confirmed.
-fn tell_promoted(
+/// Tells each promoted person their seat is confirmed (or offered).
+pub(super) fn tell_promoted(
     conn: &mut DbConnection,
     settings: &Settings,
     auth: &AuthState,
     event_id: i64,
-    promoted: &[Registration],
+    promoted: &[(Registration, Step)],
 ) -> Result<(), AppError> {
     if promoted.is_empty() {
         return Ok(());
     }
     let event = model::find_event(conn, event_id)?;
-    for r in promoted {
+    for (r, step) in promoted {
         let r = model::find_registration(conn, r.id)?;
         event_mail::notify(
             conn,
             settings,
             &r,
             &event,
-            Step::Promoted,
+            *step,
             &manage_token(auth, &r.code),
         )?;
     }
@@ -641,13 +736,19 @@ pub async fn register(
                 return Err(AppError::Conflict(problem));
             }
             let email = me.email.to_lowercase();
-            if model::live_registration(conn, event_id, &email)?.is_some() {
-                return Err(AppError::Conflict("You are already registered.".into()));
+            if let Some(live) = model::live_registration(conn, event_id, &email)? {
+                return Err(AppError::Conflict(if live.status == PENDING_EMAIL {
+                    "A registration for your address waits for its confirmation: use the link we emailed.".into()
+                } else {
+                    "You are already registered.".into()
+                }));
             }
-            let status = if model::take_seat(conn, event_id, now)? {
-                CONFIRMED
+            let (status, step) = if event.approval {
+                (PENDING_APPROVAL, Step::AwaitingApproval)
+            } else if model::take_seat(conn, event_id, now)? {
+                (CONFIRMED, Step::Confirmed)
             } else {
-                WAITLISTED
+                (WAITLISTED, Step::Waitlisted)
             };
             let code = check_in_code();
             let token = manage_token(&auth, &code);
@@ -665,11 +766,6 @@ pub async fn register(
                     now,
                 },
             )?;
-            let step = if status == CONFIRMED {
-                Step::Confirmed
-            } else {
-                Step::Waitlisted
-            };
             event_mail::notify(conn, &settings, &registration, &event, step, &token)?;
             view(conn, registration)
         })
@@ -734,17 +830,18 @@ pub async fn cancel(
                 require_organizer(conn, me, &event)?;
             }
             let now = Utc::now().naive_utc();
-            if !model::set_registration_status(conn, id, &[CONFIRMED, WAITLISTED], CANCELLED, now)?
-            {
+            if !model::set_registration_status(conn, id, &LIVE, CANCELLED, now)? {
                 return Err(AppError::Conflict(format!(
                     "This registration is {}.",
                     r.status
                 )));
             }
             let cancelled = model::find_registration(conn, id)?;
-            let token = manage_token(&auth, &cancelled.code);
-            event_mail::notify(conn, &settings, &cancelled, &event, Step::Cancelled, &token)?;
-            if r.status == CONFIRMED {
+            if r.status != PENDING_EMAIL {
+                let token = manage_token(&auth, &cancelled.code);
+                event_mail::notify(conn, &settings, &cancelled, &event, Step::Cancelled, &token)?;
+            }
+            if SEATED.contains(&r.status.as_str()) {
                 model::free_seat(conn, event_id, now)?;
                 let promoted = promote(conn, event_id, now)?;
                 tell_promoted(conn, &settings, &auth, event_id, &promoted)?;

@@ -12,6 +12,7 @@ mod browser_marketplace;
 mod cli;
 mod demo;
 mod errors;
+mod event_admission;
 mod events;
 mod favorites;
 mod foundation;
