@@ -21,6 +21,9 @@
 //! error, an unexpected answer or a check that does not hold prints a `FAILED` line and the
 //! script exits non-zero.
 //!
+//! Last, it watches the job worker send what the load queued (emails, search updates) for at most
+//! `QUAI_BENCH_DRAIN_SECONDS` (default 120; 0 skips it) and reports its rate.
+//!
 //! Every request loop is bounded in count and in time (`QUAI_BENCH_SECONDS`, default 300, per
 //! phase) and targets 127.0.0.1 only.
 
@@ -298,13 +301,17 @@ async fn setup_call(
     v
 }
 
-/// Jobs (emails, search updates) still waiting for the worker, or running.
+/// Jobs (emails, search updates) due now and not done yet, running ones included; not the ones
+/// scheduled for later (the reminders before the event).
 fn mail_backlog(app: &BenchApp) -> i64 {
-    use quai::jobs::model::{StateFilter, count};
-    let mut conn = app.connect();
-    let now = Utc::now().naive_utc();
-    count(&mut conn, StateFilter::Queued, now).unwrap_or(-1)
-        + count(&mut conn, StateFilter::Running, now).unwrap_or(-1)
+    use diesel::prelude::*;
+    use quai::db::schema::jobs;
+    jobs::table
+        .filter(jobs::state.eq("queued"))
+        .filter(jobs::run_at.le(Utc::now().naive_utc()))
+        .count()
+        .get_result(&mut app.connect())
+        .unwrap_or(-1)
 }
 
 fn report(name: &str, tally: &Tally, elapsed: Duration) {
@@ -590,6 +597,30 @@ async fn run(
         positions.iter().zip(1..).all(|(p, n)| *p == n),
         "the waiting positions are not 1..n",
     );
+
+    // What the job worker still had to send (emails, search updates), and how fast it does once
+    // the rush is over.
+    let drain: u64 = knob("QUAI_BENCH_DRAIN_SECONDS", 120);
+    let queued = mail_backlog(app);
+    let start = Instant::now();
+    let mut left = queued;
+    while left > 0 && start.elapsed() < Duration::from_secs(drain) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        left = mail_backlog(app);
+    }
+    if drain > 0 {
+        let took = start.elapsed().as_secs_f64();
+        println!(
+            "\nJob worker after the load: {} of {queued} queued jobs done in {took:.1} s ({:.0} jobs/s){}",
+            queued - left,
+            (queued - left) as f64 / took,
+            if left > 0 {
+                format!(", {left} still queued")
+            } else {
+                String::new()
+            }
+        );
+    }
     println!();
     verdict
 }

@@ -96,6 +96,10 @@ pub struct BenchApp {
 
 impl BenchApp {
     pub fn start() -> Self {
+        // `QUAI_BENCH_LOG=1`: the app's logs on stderr (filtered by `QUAI_LOG`), as in production.
+        if std::env::var_os("QUAI_BENCH_LOG").is_some() {
+            quai::telemetry::init(quai::config::LogFormat::Pretty);
+        }
         let data = tempfile::tempdir().expect("temporary folder");
         let db = BenchDb::create(data.path());
         let settings = Settings {
