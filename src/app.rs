@@ -370,6 +370,8 @@ fn routes(
         .configure(crate::orgs::pages::configure)
         .configure(crate::favorites::pages::configure)
         .configure(crate::events::pages::configure)
+        .configure(crate::events::mine::configure)
+        .configure(crate::events::door::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))
         .configure(crate::accounts::pages::configure)

@@ -516,15 +516,21 @@ pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Event> {
         .first(conn)
 }
 
-/// A person's live registration for an event, by account.
+/// A person's live registration for an event, by account or by their (verified) address for
+/// one made as a guest.
 pub fn live_registration_of(
     conn: &mut DbConnection,
     event_id: i64,
     user_id: i64,
+    email: &str,
 ) -> QueryResult<Option<Registration>> {
     registrations::table
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::user_id.eq(user_id))
+        .filter(
+            registrations::user_id
+                .eq(user_id)
+                .or(registrations::email.eq(email.to_lowercase())),
+        )
         .filter(registrations::status.ne(CANCELLED))
         .select(Registration::as_select())
         .first(conn)

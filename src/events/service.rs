@@ -826,6 +826,7 @@ pub async fn cancel(
             let event = model::find_event(conn, event_id)?;
             if let Ok(me) = &by
                 && r.user_id != Some(me.user_id)
+                && r.email != owned(me)
             {
                 require_organizer(conn, me, &event)?;
             }
@@ -865,6 +866,92 @@ pub async fn by_token(pool: &Pool, token: String) -> Result<(RegistrationView, E
     .await
 }
 
+/// The address whose guest registrations a signed-in person owns: theirs once verified.
+fn owned(me: &CurrentUser) -> String {
+    if me.verified {
+        me.email.to_lowercase()
+    } else {
+        String::new()
+    }
+}
+
+/// A person's registrations with their events, the soonest first (organizers' view aside).
+pub async fn mine(
+    pool: &Pool,
+    me: &CurrentUser,
+) -> Result<Vec<(RegistrationView, Event)>, AppError> {
+    let (user_id, email) = (me.user_id, owned(me));
+    db::run(pool, move |conn| {
+        let mut out = Vec::new();
+        for (r, e) in model::of_person(conn, user_id, &email)? {
+            out.push((view(conn, r)?, e));
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// The personal calendar feed: the events where the person holds a seat.
+pub async fn personal_feed(
+    pool: &Pool,
+    settings: &Settings,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let base = settings.base_url.as_str().trim_end_matches('/').to_owned();
+    let host = settings
+        .base_url
+        .host_str()
+        .unwrap_or("localhost")
+        .to_owned();
+    db::run(pool, move |conn| {
+        let user = auth_model::by_id(conn, user_id).map_err(|_| AppError::NotFound)?;
+        let email = if user.email_verified_at.is_some() {
+            user.email.to_lowercase()
+        } else {
+            String::new()
+        };
+        let now = Utc::now().naive_utc();
+        let events: Vec<Event> = model::of_person(conn, user_id, &email)?
+            .into_iter()
+            .filter(|(r, e)| {
+                SEATED.contains(&r.status.as_str()) && e.ends_at > now - chrono::Duration::days(90)
+            })
+            .map(|(_, e)| e)
+            .collect();
+        let mut places = Vec::with_capacity(events.len());
+        for e in &events {
+            places.push(event_mail::location(conn, e)?);
+        }
+        let items: Vec<super::calendar::FeedItem<'_>> = events
+            .iter()
+            .zip(places)
+            .map(|(e, location)| super::calendar::FeedItem {
+                event: e,
+                url: format!("{base}/evenements/{}", e.slug),
+                location,
+            })
+            .collect();
+        Ok(super::calendar::feed(
+            "Quai · mes inscriptions",
+            &host,
+            &items,
+            now,
+        ))
+    })
+    .await
+}
+
+/// The secret of a person's calendar feed address.
+pub fn feed_token(auth: &AuthState, user_id: i64) -> String {
+    auth.link_token(&format!("calendar:{user_id}"))
+}
+
+/// Where an event takes place, in words.
+pub async fn place(pool: &Pool, event: &Event) -> Result<String, AppError> {
+    let event = event.clone();
+    db::run(pool, move |conn| event_mail::location(conn, &event)).await
+}
+
 /// An event's page: the event, where it is, and the viewer's live registration.
 pub struct EventPage {
     pub event: Event,
@@ -890,7 +977,7 @@ pub async fn page(
         }
         let place = event_mail::location(conn, &event)?;
         let mine = match &viewer {
-            Some(v) => match model::live_registration_of(conn, event.id, v.user_id)? {
+            Some(v) => match model::live_registration_of(conn, event.id, v.user_id, &owned(v))? {
                 Some(r) => Some(view(conn, r)?),
                 None => None,
             },
