@@ -2,6 +2,8 @@
 //! overbook, and a FIFO waitlist promoted at once when a seat frees up.
 
 pub mod admission;
+pub mod agenda;
+pub mod agenda_api;
 pub mod api;
 pub mod calendar;
 pub mod checkin;
