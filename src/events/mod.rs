@@ -4,6 +4,7 @@
 pub mod admission;
 pub mod agenda;
 pub mod agenda_api;
+pub mod agenda_pages;
 pub mod api;
 pub mod calendar;
 pub mod checkin;

@@ -101,6 +101,8 @@ struct ShowPage {
     /// The viewer's registration: status key and place in line.
     mine: Option<(String, Option<i64>)>,
     flash: Option<String>,
+    /// The sessions (`events/agenda.html`).
+    agenda: Vec<super::agenda_pages::AgendaRow>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +123,7 @@ pub async fn show(
     let p = service::page(&state.db, viewer.as_ref(), slug.into_inner()).await?;
     let t = lang.t();
     let e = p.event;
+    let agenda = super::agenda_pages::rows(&state.db, viewer.as_ref(), &e, &p.place, lang).await?;
     let back: String =
         url::form_urlencoded::byte_serialize(format!("/evenements/{}", e.slug).as_bytes())
             .collect();
@@ -146,6 +149,7 @@ pub async fn show(
             .as_deref()
             .filter(|v| *v == "inscrit")
             .map(|_| "events_pages.registered".to_owned()),
+        agenda,
         place: p.place,
         slug: e.slug,
         title: e.title,
