@@ -127,7 +127,7 @@ impl Runtime {
         (name = "organizations", description = "Startups, partners and founding members"),
         (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks; requests about them"),
         (name = "favorites", description = "The organizations and themes a person follows"),
-        (name = "events", description = "Venues, thematic events, registrations and the waiting list"),
+        (name = "events", description = "Venues, thematic events, registrations and the waiting list, agendas and rooms' bookings"),
         (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
@@ -347,7 +347,14 @@ fn routes(
                 .service(crate::events::api::decide)
                 .service(crate::events::api::roster_csv)
                 .service(crate::events::api::roster)
-                .service(crate::events::api::check_in),
+                .service(crate::events::api::check_in)
+                // The agenda of events, and the rooms' bookings.
+                .service(crate::events::agenda_api::list)
+                .service(crate::events::agenda_api::show)
+                .service(crate::events::agenda_api::create)
+                .service(crate::events::agenda_api::update)
+                .service(crate::events::agenda_api::remove)
+                .service(crate::events::agenda_api::bookings),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);
@@ -372,6 +379,7 @@ fn routes(
         .configure(crate::events::pages::configure)
         .configure(crate::events::mine::configure)
         .configure(crate::events::door::configure)
+        .configure(crate::events::agenda_pages::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))
         .configure(crate::accounts::pages::configure)

@@ -13,6 +13,8 @@ use crate::error::AppError;
 use crate::marketplace::model as market;
 use crate::orgs::model as orgs;
 
+mod agenda;
+
 /// The password of every demo account (printed by the command).
 pub const DEMO_PASSWORD: &str = "quai démo amiens 2026";
 
@@ -886,6 +888,7 @@ pub fn seed_events(
         let themes: Vec<String> = themes.iter().map(|t| (*t).to_owned()).collect();
         ev::set_themes(conn, event.id, &themes)?;
         added += 1;
+        agenda::seed(conn, event.id, title, starts_at, Some(room_id), now)?;
         // Every demo account registers to the upcoming events: the 3-seat breakfast is full,
         // with one person waiting.
         if *days > 0 {

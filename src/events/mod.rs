@@ -2,6 +2,9 @@
 //! overbook, and a FIFO waitlist promoted at once when a seat frees up.
 
 pub mod admission;
+pub mod agenda;
+pub mod agenda_api;
+pub mod agenda_pages;
 pub mod api;
 pub mod calendar;
 pub mod checkin;

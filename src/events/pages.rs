@@ -111,6 +111,8 @@ struct ShowPage {
     form: FormState,
     guest_name: String,
     guest_email: String,
+    /// The sessions (`events/agenda.html`).
+    agenda: Vec<super::agenda_pages::AgendaRow>,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +144,7 @@ async fn render_show(
     let p = service::page(&state.db, viewer.as_ref(), slug).await?;
     let t = lang.t();
     let e = p.event;
+    let agenda = super::agenda_pages::rows(&state.db, viewer.as_ref(), &e, &p.place, lang).await?;
     let back: String =
         url::form_urlencoded::byte_serialize(format!("/evenements/{}", e.slug).as_bytes())
             .collect();
@@ -173,6 +176,7 @@ async fn render_show(
         form,
         guest_name: given.name.unwrap_or_default(),
         guest_email: given.email.unwrap_or_default(),
+        agenda,
         place: p.place,
         slug: e.slug,
         title: e.title,

@@ -208,21 +208,24 @@ fn parse(conn: &mut DbConnection, input: &EventInput) -> Result<(EventFields, i3
     Ok((fields, input.capacity))
 }
 
-/// 409 naming the event that already holds the room at that time.
+/// 409 naming the event, or the session of another event, that already holds the room at that
+/// time. The room's writers are serialised first (see [`super::agenda`]).
 fn check_room(
     conn: &mut DbConnection,
     f: &EventFields,
     except: Option<i64>,
 ) -> Result<(), AppError> {
-    if let Some(room_id) = f.room_id
-        && let Some(other) = model::room_conflict(conn, room_id, f.starts_at, f.ends_at, except)?
-    {
+    let Some(room_id) = f.room_id else {
+        return Ok(());
+    };
+    super::agenda::lock_room(conn, room_id)?;
+    if let Some(other) = model::room_conflict(conn, room_id, f.starts_at, f.ends_at, except)? {
         return Err(AppError::Conflict(format!(
             "The room is already booked at that time by « {} » (event {}).",
             other.title, other.id
         )));
     }
-    Ok(())
+    super::agenda::check_room_sessions(conn, room_id, f.starts_at, f.ends_at, except)
 }
 
 fn apply_themes(conn: &mut DbConnection, id: i64, themes: &[String]) -> Result<(), AppError> {

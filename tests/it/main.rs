@@ -13,6 +13,7 @@ mod cli;
 mod demo;
 mod errors;
 mod event_admission;
+mod event_agenda;
 mod event_pages;
 mod events;
 mod favorites;
