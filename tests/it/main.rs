@@ -8,6 +8,7 @@ mod accounts;
 mod authorization;
 mod browser;
 mod browser_accounts;
+mod browser_events;
 mod browser_marketplace;
 mod cli;
 mod demo;
