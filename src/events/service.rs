@@ -921,27 +921,29 @@ pub async fn personal_feed(
             })
             .map(|(_, e)| e)
             .collect();
-        let mut places = Vec::with_capacity(events.len());
-        for e in &events {
-            places.push(event_mail::location(conn, e)?);
-        }
-        let items: Vec<super::calendar::FeedItem<'_>> = events
-            .iter()
-            .zip(places)
-            .map(|(e, location)| super::calendar::FeedItem {
-                event: e,
-                url: format!("{base}/evenements/{}", e.slug),
-                location,
-            })
-            .collect();
-        Ok(super::calendar::feed(
-            "Quai · mes inscriptions",
-            &host,
-            &items,
-            now,
-        ))
+        feed_of(conn, "Quai · mes inscriptions", &base, &host, &events, now)
     })
     .await
+}
+
+/// A calendar feed of `events`, each with its page's address and its place.
+fn feed_of(
+    conn: &mut DbConnection,
+    name: &str,
+    base: &str,
+    host: &str,
+    events: &[Event],
+    now: NaiveDateTime,
+) -> Result<String, AppError> {
+    let mut items = Vec::with_capacity(events.len());
+    for event in events {
+        items.push(super::calendar::FeedItem {
+            event,
+            url: format!("{base}/evenements/{}", event.slug),
+            location: event_mail::location(conn, event)?,
+        });
+    }
+    Ok(super::calendar::feed(name, host, &items, now))
 }
 
 /// The secret of a person's calendar feed address.
@@ -1019,20 +1021,7 @@ pub async fn feed(
         }
         let now = Utc::now().naive_utc();
         let events = model::for_feed(conn, now - chrono::Duration::days(30), theme.as_deref())?;
-        let mut places = Vec::with_capacity(events.len());
-        for e in &events {
-            places.push(event_mail::location(conn, e)?);
-        }
-        let items: Vec<super::calendar::FeedItem<'_>> = events
-            .iter()
-            .zip(places)
-            .map(|(e, location)| super::calendar::FeedItem {
-                event: e,
-                url: format!("{base}/evenements/{}", e.slug),
-                location,
-            })
-            .collect();
-        Ok(super::calendar::feed(&name, &host, &items, now))
+        feed_of(conn, &name, &base, &host, &events, now)
     })
     .await
 }

@@ -63,6 +63,33 @@ fn registrations_count(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+/// Registers each person in turn (one after the other: the order of the line is known); the
+/// registrations as the API answered, all 201.
+async fn register_each(app: &TestApp, id: i64, people: &[String]) -> Vec<Value> {
+    let mut answers = Vec::new();
+    for who in people {
+        let res = call(
+            app,
+            Some(who),
+            "POST",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+        answers.push(json_of(res).await);
+    }
+    answers
+}
+
+/// The id of each registration.
+fn ids(registrations: &[Value]) -> Vec<i64> {
+    registrations
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect()
+}
+
 async fn guest(app: &TestApp, id: i64, name: &str, email: &str) -> reqwest::Response {
     call(
         app,
@@ -208,21 +235,9 @@ async fn in_approval_mode_the_organizers_decide_and_people_are_told() {
     body["approval"] = json!(true);
     let id = published(&app, &s, body).await;
     let p = people(&app, 3, "candidat");
-    let mut regs = Vec::new();
-    for who in &p {
-        let res = call(
-            &app,
-            Some(who),
-            "POST",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        )
-        .await;
-        assert_eq!(res.status(), 201);
-        let r = json_of(res).await;
-        assert_eq!(r["status"], "pending_approval");
-        regs.push(r["id"].as_i64().unwrap());
-    }
+    let answers = register_each(&app, id, &p).await;
+    assert!(answers.iter().all(|r| r["status"] == "pending_approval"));
+    let regs = ids(&answers);
     assert_eq!(get_event(&app, id).await["seats_taken"], 0);
     let (subject, _, _) = nth_mail(&app, "candidat0@amiens.example", 1).await;
     assert!(
@@ -293,18 +308,7 @@ async fn in_timed_offer_mode_a_freed_seat_is_held_then_passed_on() {
     body["offer_hours"] = json!(2);
     let id = published(&app, &s, body).await;
     let p = people(&app, 4, "offre");
-    let mut regs = Vec::new();
-    for who in &p {
-        let res = call(
-            &app,
-            Some(who),
-            "POST",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        )
-        .await;
-        regs.push(json_of(res).await["id"].as_i64().unwrap());
-    }
+    let regs = ids(&register_each(&app, id, &p).await);
     let registration = |i: usize| {
         let who = p[i].clone();
         let reg = regs[i];
@@ -404,18 +408,7 @@ async fn a_smaller_capacity_says_what_happens_to_the_people_above_it() {
     let s = stage(&app).await;
     let id = published(&app, &s, event(&s, "Demo day", &soon(48), &soon(52), 3)).await;
     let p = people(&app, 4, "jauge");
-    let mut regs = Vec::new();
-    for who in &p {
-        let res = call(
-            &app,
-            Some(who),
-            "POST",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        )
-        .await;
-        regs.push(json_of(res).await["id"].as_i64().unwrap());
-    }
+    let regs = ids(&register_each(&app, id, &p).await);
     let capacity = |body: Value| {
         call(
             &app,
@@ -502,18 +495,11 @@ async fn organizers_check_people_in_by_code_and_export_the_roster_safely() {
     let s = stage(&app).await;
     let id = published(&app, &s, event(&s, "Rencontre", &soon(2), &soon(4), 2)).await;
     let p = people(&app, 2, "porte");
-    let mut codes = Vec::new();
-    for who in &p {
-        let res = call(
-            &app,
-            Some(who),
-            "POST",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        )
-        .await;
-        codes.push(json_of(res).await["code"].as_str().unwrap().to_owned());
-    }
+    let codes: Vec<String> = register_each(&app, id, &p)
+        .await
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_owned())
+        .collect();
     // A guest whose name would run as a formula in a spreadsheet, waiting.
     guest(
         &app,
