@@ -379,6 +379,7 @@ fn routes(
         .configure(crate::events::pages::configure)
         .configure(crate::events::mine::configure)
         .configure(crate::events::door::configure)
+        .configure(crate::events::programme::configure)
         .configure(crate::events::agenda_pages::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))

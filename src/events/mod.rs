@@ -13,4 +13,5 @@ pub mod mail;
 pub mod mine;
 pub mod model;
 pub mod pages;
+pub mod programme;
 pub mod service;

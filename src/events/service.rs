@@ -869,6 +869,12 @@ pub async fn by_token(pool: &Pool, token: String) -> Result<(RegistrationView, E
     .await
 }
 
+/// Whether the person organizes this event (admins, members of its organization).
+pub async fn is_organizer(pool: &Pool, me: &CurrentUser, event: &Event) -> Result<bool, AppError> {
+    let (me, event) = (me.clone(), event.clone());
+    db::run(pool, move |conn| organizes(conn, &me, &event)).await
+}
+
 /// The address whose guest registrations a signed-in person owns: theirs once verified.
 fn owned(me: &CurrentUser) -> String {
     if me.verified {

@@ -313,3 +313,155 @@ async fn organizers_review_the_roster_and_check_people_in_at_the_door() {
         403
     );
 }
+
+#[tokio::test]
+async fn organizers_write_the_agenda_from_their_space_and_conflicts_are_named() {
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    // On the minute, as the form's fields are.
+    let starts = chrono::DurationRound::duration_trunc(
+        chrono::Utc::now() + chrono::Duration::days(3),
+        chrono::Duration::minutes(1),
+    )
+    .unwrap();
+    let at = |hours: i64| {
+        (starts + chrono::Duration::hours(hours))
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let rfc = |hours: i64| {
+        (starts + chrono::Duration::hours(hours))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    let id = published(&app, &s, event(&s, "Demo day", &rfc(0), &rfc(6), 10)).await;
+    let other = published(&app, &s, {
+        let mut e = event(&s, "Autre atelier", &rfc(0), &rfc(6), 10);
+        e["room_id"] = Value::Null;
+        e["online_url"] = json!("https://visio.example/x");
+        e
+    })
+    .await;
+    let organizer = Visitor::new(&app);
+    organizer.sign_in("paul@engie.example", PASSWORD).await;
+    let page = format!("/espace/evenements/{id}/programme");
+    let html = text(&organizer.page(&page).await);
+    assert!(html.contains("Aucune session"), "{html}");
+
+    // Field errors: the end before the start, a speaker too long; nothing written.
+    let long = "x".repeat(200);
+    let wrong = organizer
+        .submit(
+            &page,
+            &page,
+            &[
+                ("title", "Ouverture"),
+                ("starts_at", &at(2)),
+                ("ends_at", &at(1)),
+                ("room_id", ""),
+                ("speakers", &format!("Élodie Martin\n{long}")),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.html.contains("data-testid=\"error-summary\""));
+    assert!(wrong.html.contains("value=\"Ouverture\""), "kept");
+
+    let added = organizer
+        .submit(
+            &page,
+            &page,
+            &[
+                ("title", "Ouverture"),
+                ("starts_at", &at(0)),
+                ("ends_at", &at(1)),
+                ("room_id", &s.room.to_string()),
+                ("speakers", "Élodie Martin\n  Karim Benali  "),
+            ],
+        )
+        .await;
+    assert_eq!(added.location, format!("{page}?ok=ajoutee"), "{}", text(&added.html));
+    let html = text(&organizer.page(&added.location).await);
+    assert!(
+        html.contains("Session ajoutée") && html.contains("Élodie Martin, Karim Benali"),
+        "{html}"
+    );
+    let public = text(&Visitor::new(&app).page("/evenements/demo-day").await);
+    assert!(
+        public.contains("Ouverture") && public.contains("Karim Benali"),
+        "{public}"
+    );
+
+    // The same speaker elsewhere at that time: refused, named, in French.
+    let elsewhere = format!("/espace/evenements/{other}/programme");
+    let clash = organizer
+        .submit(
+            &elsewhere,
+            &elsewhere,
+            &[
+                ("title", "Table ronde"),
+                ("starts_at", &at(0)),
+                ("ends_at", &at(2)),
+                ("room_id", ""),
+                ("speakers", "elodie  MARTIN"),
+            ],
+        )
+        .await;
+    assert_eq!(clash.status, 409);
+    let words = text(&clash.html);
+    assert!(
+        words.contains("intervient déjà")
+            && words.contains("Ouverture")
+            && words.contains("Demo day"),
+        "{words}"
+    );
+
+    // Changed, then removed.
+    let sessions: Value = call(
+        &app,
+        None,
+        "GET",
+        &format!("/api/v1/events/{id}/sessions"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let sid = sessions[0]["id"].as_i64().unwrap();
+    let editing = format!("{page}?session={sid}");
+    assert!(
+        organizer
+            .page(&editing)
+            .await
+            .contains("value=\"Ouverture\"")
+    );
+    let changed = organizer
+        .submit(
+            &editing,
+            &page,
+            &[
+                ("session_id", &sid.to_string()),
+                ("title", "Mot d’accueil"),
+                ("starts_at", &at(0)),
+                ("ends_at", &at(1)),
+                ("room_id", &s.room.to_string()),
+                ("speakers", "Élodie Martin"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location, format!("{page}?ok=modifiee"));
+    assert!(text(&organizer.page(&page).await).contains("Mot d’accueil"));
+    let removed = organizer
+        .submit(&page, &format!("{page}/{sid}/suppression"), &[])
+        .await;
+    assert_eq!(removed.location, format!("{page}?ok=supprimee"));
+    assert!(text(&organizer.page(&page).await).contains("Aucune session"));
+
+    // Not for people who do not organize it.
+    verified_user(&app, "lea@startup.fr", "Léa", "startup_founder").await;
+    let lea = Visitor::new(&app);
+    lea.sign_in("lea@startup.fr", PASSWORD).await;
+    assert_eq!(lea.get(&page).await.status, 403);
+}
