@@ -338,6 +338,8 @@ fn routes(
                 .service(crate::events::api::publish)
                 .service(crate::events::api::cancel)
                 .service(crate::events::api::capacity)
+                .service(crate::events::api::update)
+                .service(crate::events::api::broadcast)
                 .service(crate::events::api::register)
                 .service(crate::events::api::registration)
                 .service(crate::events::api::cancel_registration),

@@ -12,7 +12,7 @@ use crate::common::{JWT_SECRET, TestApp, problem};
 
 /// `n` verified people with access tokens, made directly in the database (signing up a
 /// thousand people through argon2 would measure the hasher, not the registrations).
-fn people(app: &TestApp, n: usize, prefix: &str) -> Vec<String> {
+pub(crate) fn people(app: &TestApp, n: usize, prefix: &str) -> Vec<String> {
     let keys = quai::auth::tokens::TokenKeys::new(JWT_SECRET, "http://127.0.0.1/").unwrap();
     let mut conn = app.connect();
     let now = Utc::now().naive_utc();
@@ -53,7 +53,7 @@ fn people(app: &TestApp, n: usize, prefix: &str) -> Vec<String> {
 }
 
 /// A request, built at once (the future borrows nothing).
-fn call(
+pub(crate) fn call(
     app: &TestApp,
     auth: Option<&str>,
     method: &str,
@@ -70,15 +70,15 @@ fn call(
     async move { req.send().await.unwrap() }
 }
 
-struct Stage {
-    boss: String,
-    organizer: String,
-    partner: i64,
-    room: i64,
+pub(crate) struct Stage {
+    pub boss: String,
+    pub organizer: String,
+    pub partner: i64,
+    pub room: i64,
 }
 
 /// A venue with a 40-seat room, and ENGIE as an active partner with its organizer.
-async fn stage(app: &TestApp) -> Stage {
+pub(crate) async fn stage(app: &TestApp) -> Stage {
     let boss = bearer(&admin(app, "equipe@amiens-cluster.fr").await);
     let organizer =
         bearer(&verified_user(app, "paul@engie.example", "Paul", "partner_staff").await);
@@ -126,7 +126,7 @@ async fn stage(app: &TestApp) -> Stage {
     }
 }
 
-fn event(s: &Stage, title: &str, starts: &str, ends: &str, capacity: i32) -> Value {
+pub(crate) fn event(s: &Stage, title: &str, starts: &str, ends: &str, capacity: i32) -> Value {
     json!({
         "title": title,
         "organization_id": s.partner,
@@ -138,7 +138,7 @@ fn event(s: &Stage, title: &str, starts: &str, ends: &str, capacity: i32) -> Val
     })
 }
 
-async fn published(app: &TestApp, s: &Stage, body: Value) -> i64 {
+pub(crate) async fn published(app: &TestApp, s: &Stage, body: Value) -> i64 {
     let res = call(
         app,
         Some(&s.organizer),
@@ -665,10 +665,10 @@ async fn a_thousand_concurrent_registrations_never_overbook() {
 }
 
 /// (subject, text, the `.ics` attachment if any).
-type Mail = (String, String, Option<String>);
+pub(crate) type Mail = (String, String, Option<String>);
 
 /// Every email to `to`, in queue order.
-fn mails_to(app: &TestApp, to: &str) -> Vec<Mail> {
+pub(crate) fn mails_to(app: &TestApp, to: &str) -> Vec<Mail> {
     let dir = app.data_dir().join("outbox");
     let mut mails: Vec<(i64, Mail)> = std::fs::read_dir(&dir)
         .map(|d| {
@@ -703,7 +703,7 @@ fn mails_to(app: &TestApp, to: &str) -> Vec<Mail> {
     mails.into_iter().map(|(_, m)| m).collect()
 }
 
-async fn nth_mail(app: &TestApp, to: &str, n: usize) -> Mail {
+pub(crate) async fn nth_mail(app: &TestApp, to: &str, n: usize) -> Mail {
     for _ in 0..400 {
         let mails = mails_to(app, to);
         if mails.len() >= n {
@@ -716,7 +716,7 @@ async fn nth_mail(app: &TestApp, to: &str, n: usize) -> Mail {
 
 /// The properties of the one event of an iCalendar text, read by an iCalendar parser, with the
 /// calendar's own properties.
-fn parse_ics(text: &str) -> std::collections::HashMap<String, String> {
+pub(crate) fn parse_ics(text: &str) -> std::collections::HashMap<String, String> {
     let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
     let calendar = parser
         .next()

@@ -12,6 +12,7 @@ mod browser_marketplace;
 mod cli;
 mod demo;
 mod errors;
+mod event_office;
 mod events;
 mod favorites;
 mod foundation;
