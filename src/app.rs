@@ -365,6 +365,7 @@ fn routes(
         .configure(crate::orgs::pages::configure)
         .configure(crate::favorites::pages::configure)
         .configure(crate::events::pages::configure)
+        .configure(crate::events::office::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))
         .configure(crate::accounts::pages::configure)

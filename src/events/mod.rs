@@ -5,5 +5,6 @@ pub mod api;
 pub mod calendar;
 pub mod mail;
 pub mod model;
+pub mod office;
 pub mod pages;
 pub mod service;

@@ -7,6 +7,8 @@ use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
+use crate::common::accounts::{PASSWORD, verified_user};
+use crate::common::visitor::{Visitor, text};
 use crate::common::{TestApp, problem, wait_until};
 use crate::events::{Stage, call, event, mails_to, nth_mail, parse_ics, people, published, stage};
 
@@ -606,4 +608,403 @@ async fn organizers_write_to_the_people_registered() {
     )
     .await;
     problem(res, 409, "conflict").await;
+}
+
+/// The id in `/espace/evenements/{id}?…`.
+fn id_in(location: &str) -> i64 {
+    location
+        .trim_start_matches("/espace/evenements/")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("no event id in {location:?}"))
+}
+
+#[tokio::test]
+async fn an_organizer_creates_edits_publishes_writes_and_cancels_through_the_pages() {
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    let paul = Visitor::new(&app);
+    assert_eq!(
+        paul.sign_in("paul@engie.example", PASSWORD).await.status,
+        303
+    );
+    let partner = s.partner.to_string();
+    let room = s.room.to_string();
+
+    let space = paul.page("/espace").await;
+    assert!(space.contains("href=\"/espace/evenements\""), "{space}");
+    let list = text(&paul.page("/espace/evenements").await);
+    assert!(list.contains("Vous n’organisez aucun événement"), "{list}");
+    let new = "/espace/evenements/nouveau";
+    let form = paul.page(new).await;
+    assert!(
+        form.contains("ENGIE") && form.contains("Salle Somme (40 places)"),
+        "{form}"
+    );
+    assert!(form.contains("type=\"datetime-local\""));
+    assert!(text(&form).contains("Inscriptions sur validation"));
+
+    // A refused form comes back with its messages and what was typed.
+    let refused = paul
+        .submit(
+            new,
+            new,
+            &[
+                ("organization_id", &partner),
+                ("title", "  "),
+                ("summary", "Un résumé gardé"),
+                ("room_id", &room),
+                ("starts_at", "2027-06-12T14:00"),
+                ("ends_at", "2027-06-12T12:00"),
+                ("capacity", "100"),
+                ("offer_hours", "beaucoup"),
+                ("themes", "energie"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let page = text(&refused.html);
+    for message in [
+        "Ce champ est obligatoire.",
+        "La fin doit venir après le début.",
+        "La salle n’a que 40 places",
+        "Saisissez un nombre d’heures entre 1 et 168",
+    ] {
+        assert!(page.contains(message), "{message:?} in {page}");
+    }
+    assert!(refused.html.contains("Un résumé gardé"));
+    assert!(refused.html.contains("value=\"2027-06-12T14:00\""));
+    assert!(refused.html.contains("value=\"energie\" checked"));
+
+    // Created as a draft, with the modes of registration.
+    let created = paul
+        .submit(
+            new,
+            new,
+            &[
+                ("organization_id", &partner),
+                ("title", "Atelier chaleur fatale"),
+                ("summary", "Récupérer la chaleur perdue des industries."),
+                ("room_id", &room),
+                ("starts_at", "2027-06-12T14:00"),
+                ("ends_at", "2027-06-12T16:00"),
+                ("capacity", "30"),
+                ("approval", "1"),
+                ("offer_hours", "24"),
+                ("themes", "energie"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.html);
+    assert!(
+        created.location.ends_with("?ok=cree"),
+        "{}",
+        created.location
+    );
+    let id = id_in(&created.location);
+    let edit_path = format!("/espace/evenements/{id}");
+    let page = paul.page(&created.location).await;
+    let words = text(&page);
+    assert!(
+        words.contains("Brouillon enregistré") && words.contains("Brouillon"),
+        "{words}"
+    );
+    assert!(page.contains(&format!("href=\"/espace/evenements/{id}/inscriptions\"")));
+    assert!(page.contains(&format!("href=\"/espace/evenements/{id}/accueil\"")));
+    assert!(page.contains("name=\"approval\" value=\"1\" checked"));
+    assert!(
+        page.contains("name=\"offer_hours\" type=\"number\" value=\"24\""),
+        "{page}"
+    );
+    let api = snapshot(&app, &s, id).await;
+    assert_eq!(api["status"], "draft");
+    assert_eq!(api["starts_at"], "2027-06-12T12:00:00Z", "14:00 in Paris");
+
+    // Edited: new times, no approval any more; a bad edit keeps what was typed.
+    let refused = paul
+        .submit(
+            &edit_path,
+            &edit_path,
+            &[
+                ("title", "Atelier chaleur fatale"),
+                ("room_id", &room),
+                ("starts_at", "demain"),
+                ("ends_at", "2027-06-12T17:00"),
+                ("online_url", "visio"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let words = text(&refused.html);
+    assert!(words.contains("Saisissez une date et une heure"), "{words}");
+    assert!(
+        words.contains("commençant par http:// ou https://"),
+        "{words}"
+    );
+    assert!(refused.html.contains("value=\"demain\""));
+    let saved = paul
+        .submit(
+            &edit_path,
+            &edit_path,
+            &[
+                ("title", "Atelier chaleur fatale et réseaux"),
+                ("summary", "Récupérer la chaleur perdue des industries."),
+                ("room_id", &room),
+                ("starts_at", "2027-06-12T15:00"),
+                ("ends_at", "2027-06-12T17:00"),
+                ("offer_hours", ""),
+                ("themes", "energie"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.html);
+    assert_eq!(saved.location, format!("{edit_path}?ok=enregistre"));
+    let api = snapshot(&app, &s, id).await;
+    assert_eq!(api["title"], "Atelier chaleur fatale et réseaux");
+    assert_eq!(api["starts_at"], "2027-06-12T13:00:00Z");
+    assert_eq!(api["capacity"], 30, "the capacity has its own form");
+
+    // The capacity: at most the room's.
+    let cap = format!("{edit_path}/capacite");
+    let refused = paul.submit(&edit_path, &cap, &[("capacity", "50")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(text(&refused.html).contains("La salle n’a que 40 places"));
+    assert!(refused.html.contains("value=\"50\""));
+    let done = paul.submit(&edit_path, &cap, &[("capacity", "20")]).await;
+    assert_eq!(done.location, format!("{edit_path}?ok=capacite"));
+    assert_eq!(snapshot(&app, &s, id).await["capacity"], 20);
+
+    // Published: in the calendar, and in the list with its seats.
+    let done = paul
+        .submit(&edit_path, &format!("{edit_path}/publier"), &[])
+        .await;
+    assert_eq!(done.location, format!("{edit_path}?ok=publie"));
+    assert!(text(&paul.page(&done.location).await).contains("Publié"));
+    let public = text(&Visitor::new(&app).page("/evenements").await);
+    assert!(
+        public.contains("Atelier chaleur fatale et réseaux"),
+        "{public}"
+    );
+    let list = text(&paul.page("/espace/evenements").await);
+    assert!(
+        list.contains("Atelier chaleur fatale et réseaux") && list.contains("0 / 20"),
+        "{list}"
+    );
+
+    // A message: refused empty, then sent to nobody yet.
+    let msg = format!("{edit_path}/message");
+    let refused = paul
+        .submit(
+            &edit_path,
+            &msg,
+            &[
+                ("subject", ""),
+                ("message", "Texte gardé"),
+                ("audience", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.html.contains("Texte gardé"));
+    assert!(text(&refused.html).contains("Ce champ est obligatoire."));
+    let p = people(&app, 1, "page");
+    register(&app, &p[0], id).await;
+    let sent = paul
+        .submit(
+            &edit_path,
+            &msg,
+            &[
+                ("subject", "Accès"),
+                ("message", "Entrée par le quai."),
+                ("audience", "confirmed"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.location, format!("{edit_path}?ok=envoye&n=1"));
+    assert!(text(&paul.page(&sent.location).await).contains("Message envoyé à 1 personne."));
+    let (subject, _, _) = nth_mail(&app, "page0@amiens.example", 2).await;
+    assert_eq!(subject, "Accès — Atelier chaleur fatale et réseaux");
+
+    // Someone else: no access, no button, no link.
+    verified_user(&app, "lea@startup.fr", "Léa", "startup_founder").await;
+    let lea = Visitor::new(&app);
+    assert_eq!(lea.sign_in("lea@startup.fr", PASSWORD).await.status, 303);
+    assert_eq!(lea.get(&edit_path).await.status, 403);
+    assert_eq!(lea.get(new).await.status, 403);
+    assert!(
+        !lea.page("/espace")
+            .await
+            .contains("href=\"/espace/evenements\"")
+    );
+    let list = lea.page("/espace/evenements").await;
+    assert!(!list.contains("data-testid=\"new-event\""));
+    assert!(!list.contains("Atelier chaleur"));
+    let csrf = crate::common::visitor::csrf(&paul.page(&edit_path).await);
+    let stolen = lea
+        .post_raw(
+            &format!("{edit_path}/annuler"),
+            &[("csrf_token", &csrf)],
+            &app.address,
+        )
+        .await;
+    assert_eq!(stolen.status, 403, "another person's token");
+    let forged = paul
+        .post_raw(&format!("{edit_path}/annuler"), &[], &app.address)
+        .await;
+    assert_eq!(forged.status, 403, "no token");
+    assert_eq!(
+        Visitor::new(&app).get("/espace/evenements").await.status,
+        303
+    );
+
+    // Cancelled after a confirmation page; those registered are told; no more edits.
+    let confirm = text(&paul.page(&format!("{edit_path}/annuler")).await);
+    assert!(
+        confirm.contains("La personne inscrite sera prévenue"),
+        "{confirm}"
+    );
+    let done = paul
+        .submit(
+            &format!("{edit_path}/annuler"),
+            &format!("{edit_path}/annuler"),
+            &[],
+        )
+        .await;
+    assert_eq!(done.location, format!("{edit_path}?ok=annule"));
+    let page = paul.page(&done.location).await;
+    assert!(text(&page).contains("Cet événement est annulé : il ne peut plus être modifié."));
+    assert!(!page.contains("data-testid=\"save\""));
+    let (subject, _, _) = nth_mail(&app, "page0@amiens.example", 3).await;
+    assert!(subject.starts_with("Événement annulé"), "{subject}");
+    let again = paul
+        .submit(
+            &edit_path,
+            &edit_path,
+            &[
+                ("title", "Ressuscité"),
+                ("starts_at", "2027-06-12T15:00"),
+                ("ends_at", "2027-06-12T17:00"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409);
+}
+
+#[tokio::test]
+async fn the_calendar_groups_upcoming_events_by_month_and_filters_by_theme() {
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    let mut sante = event(
+        &s,
+        "Matinée santé connectée",
+        "2027-06-20T09:00",
+        "2027-06-20T12:00",
+        10,
+    );
+    sante["themes"] = json!(["sante"]);
+    published(&app, &s, sante).await;
+    published(
+        &app,
+        &s,
+        event(
+            &s,
+            "Atelier énergie",
+            "2027-06-15T09:00",
+            "2027-06-15T12:00",
+            10,
+        ),
+    )
+    .await;
+    published(
+        &app,
+        &s,
+        event(
+            &s,
+            "Visite solaire",
+            "2027-07-02T09:00",
+            "2027-07-02T12:00",
+            10,
+        ),
+    )
+    .await;
+    let res = call(
+        &app,
+        Some(&s.organizer),
+        "POST",
+        "/api/v1/events",
+        Some(event(
+            &s,
+            "Brouillon secret",
+            "2027-06-25T09:00",
+            "2027-06-25T12:00",
+            10,
+        )),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+
+    let visitor = Visitor::new(&app);
+    let page = visitor.page("/evenements").await;
+    let words = text(&page);
+    let position = |needle: &str| {
+        words
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} in {words}"))
+    };
+    assert!(position("juin 2027") < position("Atelier énergie"));
+    assert!(position("Atelier énergie") < position("Matinée santé connectée"));
+    assert!(position("Matinée santé connectée") < position("juillet 2027"));
+    assert!(position("juillet 2027") < position("Visite solaire"));
+    assert!(!words.contains("Brouillon secret"));
+    assert_eq!(page.matches("data-testid=\"month\"").count(), 2);
+    assert!(page.contains("href=\"/events.ics\""));
+
+    // One theme: its events, its chip marked, its feed.
+    let page = visitor.page("/evenements?theme=sante").await;
+    let words = text(&page);
+    assert!(words.contains("Matinée santé connectée"), "{words}");
+    assert!(!words.contains("Atelier énergie") && !words.contains("Visite solaire"));
+    assert!(page.contains("href=\"/evenements?theme=sante\" aria-current=\"page\""));
+    assert!(page.contains("href=\"/events.ics?theme=sante\""));
+    // An unknown theme is no filter at all.
+    let words = text(&visitor.page("/evenements?theme=inconnu&page=abc").await);
+    assert!(words.contains("Atelier énergie") && words.contains("Visite solaire"));
+    // In English.
+    let words = text(
+        &Visitor::speaking(&app, "en-GB,en;q=0.9")
+            .page("/evenements")
+            .await,
+    );
+    assert!(
+        words.contains("June 2027") && words.contains("July 2027"),
+        "{words}"
+    );
+
+    // Pages of twelve, the theme kept from page to page.
+    for day in 1..=11 {
+        published(
+            &app,
+            &s,
+            event(
+                &s,
+                &format!("Permanence énergie {day}"),
+                &format!("2027-08-{day:02}T09:00"),
+                &format!("2027-08-{day:02}T10:00"),
+                10,
+            ),
+        )
+        .await;
+    }
+    let first = visitor.page("/evenements?theme=energie").await;
+    assert!(
+        first.contains("href=\"/evenements?theme=energie&#38;page=2\" rel=\"next\""),
+        "{first}"
+    );
+    assert!(!first.contains("rel=\"prev\""));
+    let second = text(&visitor.page("/evenements?theme=energie&page=2").await);
+    assert!(second.contains("Permanence énergie 11"), "{second}");
+    assert!(!second.contains("Permanence énergie 10 "), "{second}");
+    assert!(!second.contains("Atelier énergie"));
 }
