@@ -592,6 +592,11 @@ async fn organizers_write_to_the_people_registered() {
     assert_eq!(audits.len(), 2, "one audit row per message: {audits:?}");
     assert!(audits[1].contains("\"recipients\":2"), "{audits:?}");
 
+    // Both endpoints are described.
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/events/{id}"]["put"].is_object());
+    assert!(doc["paths"]["/api/v1/events/{id}/broadcast"]["post"]["responses"]["202"].is_object());
+
     // A cancelled event has nobody left to write to.
     call(
         &app,
@@ -765,6 +770,12 @@ async fn an_organizer_creates_edits_publishes_writes_and_cancels_through_the_pag
     assert_eq!(api["title"], "Atelier chaleur fatale et réseaux");
     assert_eq!(api["starts_at"], "2027-06-12T13:00:00Z");
     assert_eq!(api["capacity"], 30, "the capacity has its own form");
+    let page = paul.page(&edit_path).await;
+    assert!(
+        page.contains("name=\"approval\" value=\"1\">"),
+        "approval cleared: {page}"
+    );
+    assert!(page.contains("name=\"offer_hours\" type=\"number\" value=\"\""));
 
     // The capacity: at most the room's.
     let cap = format!("{edit_path}/capacite");

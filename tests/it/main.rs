@@ -8,6 +8,7 @@ mod accounts;
 mod authorization;
 mod browser;
 mod browser_accounts;
+mod browser_event_office;
 mod browser_marketplace;
 mod cli;
 mod demo;
