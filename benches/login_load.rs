@@ -11,35 +11,15 @@
 //!
 //! Every request loop is bounded in count and time and targets 127.0.0.1 only.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use quai::app::Application;
-use quai::config::{Secret, Settings, Switch};
+use common::{BenchApp, knob, summary};
 use tokio::sync::Mutex;
 
 const PASSWORD: &str = "hortillonnages et cathédrale 2026";
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn summary(name: &str, mut samples: Vec<Duration>, elapsed: Duration) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "{name:<34} {:>7} req  {:>8.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms",
-        samples.len(),
-        samples.len() as f64 / elapsed.as_secs_f64(),
-        ms(percentile(&samples, 50.0)),
-        ms(percentile(&samples, 99.0)),
-        ms(*samples.last().unwrap_or(&Duration::ZERO)),
-    );
-}
 
 async fn timed_gets(
     client: &reqwest::Client,
@@ -61,29 +41,10 @@ async fn timed_gets(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let clients: usize = std::env::var("QUAI_BENCH_CLIENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16);
-    let seconds: u64 = std::env::var("QUAI_BENCH_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
-    let data = tempfile::tempdir().expect("temporary folder");
-    let database = std::env::var("QUAI_BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", data.path().join("bench.sqlite3").display()));
-    let settings = Settings {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data.path().to_path_buf(),
-        database_url: Some(Secret::new(database)),
-        jwt_secret: Some(Secret::new("bench-secret-0123456789abcdef-0123456789")),
-        rate_limits: Switch::Off,
-        ..Settings::default()
-    };
-    let app = Application::build(settings).expect("the app starts");
-    let base = format!("http://{}", app.address());
-    let (server, _worker) = app.into_parts();
-    tokio::spawn(server);
+    let clients: usize = knob("QUAI_BENCH_CLIENTS", 16);
+    let seconds: u64 = knob("QUAI_BENCH_SECONDS", 10);
+    let app = BenchApp::start();
+    let base = app.base.clone();
     let client = reqwest::Client::new();
     // One account per client: a burst of different people signing in. (Many parallel attempts
     // on one account are what the per-address lockout is there to slow down.)
@@ -98,10 +59,9 @@ async fn main() {
     }
 
     println!(
-        "\nQuai login load — {} cores, {clients} login clients, {seconds} s burst\n",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0)
+        "\nQuai login load — {} cores, {}, {clients} login clients, {seconds} s burst\n",
+        common::cores(),
+        app.backend(),
     );
     let themes = format!("{base}/api/v1/themes");
     // Warm up, then the baseline.
@@ -166,4 +126,5 @@ async fn main() {
         "failed logins: {}\n",
         failures.load(std::sync::atomic::Ordering::Relaxed)
     );
+    app.stop().await;
 }

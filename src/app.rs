@@ -39,6 +39,7 @@ pub fn registry() -> Registry {
         .register::<crate::marketplace::requests::RemindRequest>()
         .register::<crate::marketplace::requests::ExpireRequest>()
         .register::<crate::events::service::RemindAttendees>()
+        .register::<crate::events::admission::ExpireOffer>()
 }
 
 /// Start-up failures: one clear line each.
@@ -126,7 +127,7 @@ impl Runtime {
         (name = "organizations", description = "Startups, partners and founding members"),
         (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks; requests about them"),
         (name = "favorites", description = "The organizations and themes a person follows"),
-        (name = "events", description = "Venues, thematic events, registrations and the waiting list"),
+        (name = "events", description = "Venues, thematic events, registrations and the waiting list, agendas and rooms' bookings"),
         (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
@@ -342,7 +343,20 @@ fn routes(
                 .service(crate::events::api::broadcast)
                 .service(crate::events::api::register)
                 .service(crate::events::api::registration)
-                .service(crate::events::api::cancel_registration),
+                .service(crate::events::api::cancel_registration)
+                .service(crate::events::api::register_guest)
+                .service(crate::events::api::by_link)
+                .service(crate::events::api::decide)
+                .service(crate::events::api::roster_csv)
+                .service(crate::events::api::roster)
+                .service(crate::events::api::check_in)
+                // The agenda of events, and the rooms' bookings.
+                .service(crate::events::agenda_api::list)
+                .service(crate::events::agenda_api::show)
+                .service(crate::events::agenda_api::create)
+                .service(crate::events::agenda_api::update)
+                .service(crate::events::agenda_api::remove)
+                .service(crate::events::agenda_api::bookings),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);
@@ -365,6 +379,9 @@ fn routes(
         .configure(crate::orgs::pages::configure)
         .configure(crate::favorites::pages::configure)
         .configure(crate::events::pages::configure)
+        .configure(crate::events::mine::configure)
+        .configure(crate::events::door::configure)
+        .configure(crate::events::agenda_pages::configure)
         .configure(crate::events::office::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .route("/recherche", web::get().to(home::placeholder))

@@ -342,6 +342,31 @@ diesel::joinable!(offering_themes -> offerings (offering_id));
 diesel::joinable!(offering_themes -> themes (theme_id));
 diesel::joinable!(offering_decisions -> offerings (offering_id));
 
+diesel::table! {
+    event_sessions (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        room_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_speakers (session_id, speaker_key) {
+        session_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        speaker_key -> Text,
+    }
+}
+
+diesel::joinable!(event_sessions -> events (event_id));
+diesel::joinable!(session_speakers -> event_sessions (session_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     themes,
     jobs,
@@ -368,4 +393,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     event_themes,
     registrations,
+    event_sessions,
+    session_speakers,
 );

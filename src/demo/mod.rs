@@ -13,6 +13,8 @@ use crate::error::AppError;
 use crate::marketplace::model as market;
 use crate::orgs::model as orgs;
 
+mod agenda;
+
 /// The password of every demo account (printed by the command).
 pub const DEMO_PASSWORD: &str = "quai démo amiens 2026";
 
@@ -878,20 +880,24 @@ pub fn seed_events(
             ends_at: starts_at + chrono::Duration::hours(*hours),
             registration_opens_at: None,
             registration_closes_at: None,
-            approval: false,
-            offer_hours: None,
+            // The hospital's visit is on approval; a seat freed at the breakfast is offered for a day.
+            approval: title.starts_with("Santé connectée"),
+            offer_hours: title.starts_with("Petit-déjeuner").then_some(24),
         };
         let event = ev::insert_event(conn, &slug, &fields, organizer, *seats, people[0], now)?;
         ev::set_event_status(conn, event.id, "draft", ev::PUBLISHED, now)?;
         let themes: Vec<String> = themes.iter().map(|t| (*t).to_owned()).collect();
         ev::set_themes(conn, event.id, &themes)?;
         added += 1;
+        agenda::seed(conn, event.id, title, starts_at, Some(room_id), now)?;
         // Every demo account registers to the upcoming events: the 3-seat breakfast is full,
         // with one person waiting.
         if *days > 0 {
-            for &user_id in people {
+            for (i, &user_id) in people.iter().enumerate() {
                 let user = auth::by_id(conn, user_id)?;
-                let status = if ev::take_seat(conn, event.id, now)? {
+                let status = if fields.approval && i > 0 {
+                    ev::PENDING_APPROVAL
+                } else if ev::take_seat(conn, event.id, now)? {
                     ev::CONFIRMED
                 } else {
                     ev::WAITLISTED

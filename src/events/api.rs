@@ -4,6 +4,8 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::admission::{self, Decision, GuestInput};
+use super::checkin::{self, Counts, Mark};
 use super::model::{Event, Room, Venue};
 use super::service::{
     self, BroadcastInput, Canceller, EventInput, RegistrationView, RoomInput, VenueInput,
@@ -11,6 +13,7 @@ use super::service::{
 use crate::app::AppState;
 use crate::auth::{Admin, AuthState, CurrentUser, MaybeUser};
 use crate::error::{AppError, Problem};
+use crate::web::Lang;
 use crate::web::markdown;
 use crate::web::pagination::{PageQuery, PageRequest, Paginated};
 
@@ -325,13 +328,18 @@ pub async fn cancel(
 #[serde(deny_unknown_fields)]
 pub struct CapacityInput {
     pub capacity: i32,
+    /// Required to go below the seats taken: what happens to the people above the new
+    /// capacity (the most recently seated first).
+    #[serde(default)]
+    pub surplus: Option<service::Surplus>,
 }
 
-/// Change the capacity: never below the seats taken; new seats go to the waiting list at once.
+/// Change the capacity; new seats go to the waiting list at once. Going below the seats taken
+/// needs `surplus`: `waitlist` (those people go back to the head of the line) or `cancel`.
 #[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = CapacityInput, security(("bearer" = [])), responses(
     (status = 200, description = "The event", body = EventResource),
     (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "Below the seats taken, or above the room", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Below the seats taken without `surplus`, or above the room", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/events/{id}/capacity")]
 pub async fn capacity(
@@ -349,6 +357,7 @@ pub async fn capacity(
         &me,
         id.into_inner(),
         body.capacity,
+        body.surplus,
     )
     .await?;
     let (e, themes) = service::get(&state.db, Some(&me), e.id).await?;
@@ -359,12 +368,16 @@ pub async fn capacity(
 pub struct RegistrationResource {
     pub id: i64,
     pub event_id: i64,
-    /// `confirmed`, `waitlisted` or `cancelled`.
+    /// `pending_email` (a guest who has not confirmed their address yet), `pending_approval`,
+    /// `confirmed`, `waitlisted`, `offered` (timed-offer mode: a seat held until
+    /// `offer_expires_at`) or `cancelled`.
     pub status: String,
     /// The place in the waiting line (1 is next), while waitlisted.
     pub position: Option<i64>,
     /// The check-in code.
     pub code: String,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -376,6 +389,8 @@ impl From<RegistrationView> for RegistrationResource {
             status: v.registration.status,
             position: v.position,
             code: v.registration.code,
+            offer_expires_at: v.registration.offer_expires_at.map(utc),
+            checked_in_at: v.registration.checked_in_at.map(utc),
             created_at: utc(v.registration.created_at),
         }
     }
@@ -444,5 +459,219 @@ pub async fn cancel_registration(
         Some(id.into_inner()),
     )
     .await?;
+    Ok(web::Json(v.into()))
+}
+
+/// What a guest is told: to look for the confirmation link in their inbox.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct GuestAccepted {
+    /// Always `pending_email`: the registration counts once the address is confirmed.
+    pub status: &'static str,
+    pub message: &'static str,
+}
+
+/// Register as a guest (no account): a name and an address, confirmed by the emailed link. The
+/// answer is the same whether or not the address was already registered (that person is told
+/// by email), so that the form does not reveal who comes.
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = GuestInput, responses(
+    (status = 202, description = "Confirmation link sent", body = GuestAccepted),
+    (status = 404, description = "No such published event", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Cancelled event, or outside the registration window", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Missing name or malformed address", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/events/{id}/guest-registrations")]
+pub async fn register_guest(
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    lang: Lang,
+    id: web::Path<i64>,
+    body: web::Json<GuestInput>,
+) -> Result<HttpResponse, AppError> {
+    let auth = auth.into_inner();
+    admission::register_guest(
+        &state.db,
+        &state.settings,
+        &auth,
+        id.into_inner(),
+        body.into_inner(),
+        lang,
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(GuestAccepted {
+        status: "pending_email",
+        message: "Check your inbox: the link in our email confirms the registration.",
+    }))
+}
+
+/// The token of an emailed link.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkInput {
+    pub token: String,
+}
+
+/// What the holder of an emailed link does: `confirm` a guest's address, `accept` an offered
+/// seat, or `cancel` (which also leaves the waiting line).
+#[utoipa::path(tag = "events", params(("action" = String, Path, description = "confirm, accept or cancel")), request_body = LinkInput, responses(
+    (status = 200, description = "The registration now", body = RegistrationResource),
+    (status = 404, description = "Unknown action", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Nothing to do in this state (an expired offer, a cancelled registration), or the window closed", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid link", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/registration-links/{action}")]
+pub async fn by_link(
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    action: web::Path<String>,
+    body: web::Json<LinkInput>,
+) -> Result<web::Json<RegistrationResource>, AppError> {
+    let auth = auth.into_inner();
+    let (db, settings, token) = (&state.db, &state.settings, body.into_inner().token);
+    let v = match action.as_str() {
+        "confirm" => admission::confirm_address(db, settings, &auth, token).await?,
+        "accept" => admission::accept_offer(db, settings, &auth, token).await?,
+        "cancel" => service::cancel(db, settings, &auth, Canceller::Link(token), None).await?,
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(web::Json(v.into()))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    pub decision: Decision,
+}
+
+/// Approve or decline a registration waiting for approval (organizers); the person is told.
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = DecisionInput, security(("bearer" = [])), responses(
+    (status = 200, description = "The registration now", body = RegistrationResource),
+    (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Not waiting for approval", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/registrations/{id}/decision")]
+pub async fn decide(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    id: web::Path<i64>,
+    body: web::Json<DecisionInput>,
+) -> Result<web::Json<RegistrationResource>, AppError> {
+    let auth = auth.into_inner();
+    let v = admission::decide(
+        &state.db,
+        &state.settings,
+        &auth,
+        &me,
+        id.into_inner(),
+        body.decision,
+    )
+    .await?;
+    Ok(web::Json(v.into()))
+}
+
+/// A registration as its organizers see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttendeeResource {
+    #[serde(flatten)]
+    pub registration: RegistrationResource,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RosterResource {
+    pub counts: Counts,
+    /// In the order of the waiting line.
+    pub registrations: Vec<AttendeeResource>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RosterQuery {
+    /// A check-in code, or words of a name or address.
+    pub q: Option<String>,
+}
+
+fn attendee(v: RegistrationView) -> AttendeeResource {
+    let (name, email) = (v.registration.name.clone(), v.registration.email.clone());
+    AttendeeResource {
+        registration: v.into(),
+        name,
+        email,
+    }
+}
+
+/// The registrations of an event with the counts of each state and of people present
+/// (organizers).
+#[utoipa::path(tag = "events", params(("id" = i64, Path), RosterQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "The roster", body = RosterResource),
+    (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/events/{id}/registrations")]
+pub async fn roster(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<RosterQuery>,
+) -> Result<web::Json<RosterResource>, AppError> {
+    let r = checkin::roster(&state.db, &me, id.into_inner(), query.into_inner().q).await?;
+    Ok(web::Json(RosterResource {
+        counts: r.counts,
+        registrations: r.rows.into_iter().map(attendee).collect(),
+    }))
+}
+
+/// The registrations as CSV for a spreadsheet (organizers); cells that would run as formulas
+/// are neutralised.
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "CSV, UTF-8", content_type = "text/csv"),
+    (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/events/{id}/registrations.csv")]
+pub async fn roster_csv(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let r = checkin::roster(&state.db, &me, id.into_inner(), None).await?;
+    Ok(csv_response(&r))
+}
+
+/// The CSV download of a roster.
+pub fn csv_response(r: &checkin::Roster) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"inscriptions-{}.csv\"", r.event.slug),
+        ))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(checkin::csv(r))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInInput {
+    /// The ticket's code.
+    pub code: String,
+    /// Take a check-in back.
+    #[serde(default)]
+    pub undo: bool,
+}
+
+/// Mark a registration present by its ticket's code (organizers).
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = CheckInInput, security(("bearer" = [])), responses(
+    (status = 200, description = "The registration now", body = RegistrationResource),
+    (status = 404, description = "No registration of this event has this code", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already checked in, or no seat", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/events/{id}/check-in")]
+pub async fn check_in(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<CheckInInput>,
+) -> Result<web::Json<RegistrationResource>, AppError> {
+    let mark = if body.undo { Mark::Undo } else { Mark::Present };
+    let v = checkin::check_in(&state.db, &me, id.into_inner(), &body.code, mark).await?;
     Ok(web::Json(v.into()))
 }

@@ -27,6 +27,22 @@ pub enum Step {
     EventCancelled,
     /// The day before.
     Reminder,
+    /// A guest confirms their address by the link (nobody registers someone else).
+    ConfirmAddress,
+    /// A guest asked again while already registered: their link, again.
+    AlreadyRegistered,
+    /// The organizers look at the request first.
+    AwaitingApproval,
+    /// The organizers did not accept the request.
+    Declined,
+    /// Timed-offer mode: a seat is held for the person until a deadline.
+    Offered,
+    /// The held seat was not taken in time and passed to the next person.
+    OfferExpired,
+    /// A smaller capacity sent the person back to the head of the waiting line.
+    Bumped,
+    /// A smaller capacity cancelled the registration.
+    Dropped,
     /// The organizers moved it (times, room or online link).
     Changed,
 }
@@ -40,8 +56,28 @@ impl Step {
             Step::Cancelled => "cancelled",
             Step::EventCancelled => "event_cancelled",
             Step::Reminder => "reminder",
+            Step::ConfirmAddress => "confirm_address",
+            Step::AlreadyRegistered => "already_registered",
+            Step::AwaitingApproval => "awaiting_approval",
+            Step::Declined => "declined",
+            Step::Offered => "offered",
+            Step::OfferExpired => "offer_expired",
+            Step::Bumped => "bumped",
+            Step::Dropped => "dropped",
             Step::Changed => "changed",
         }
+    }
+
+    /// The steps after which the registration is over: the email links to the event.
+    fn ends(self) -> bool {
+        matches!(
+            self,
+            Step::Cancelled
+                | Step::EventCancelled
+                | Step::Declined
+                | Step::OfferExpired
+                | Step::Dropped
+        )
     }
 }
 
@@ -112,8 +148,9 @@ pub fn notify_with(
     }
     let position_line;
     let code_line;
+    let offer_line;
     match step {
-        Step::Waitlisted => {
+        Step::Waitlisted | Step::Bumped => {
             let position = model::waitlist_position(conn, registration)?;
             position_line = t
                 .get("email.registration.position")
@@ -128,19 +165,28 @@ pub fn notify_with(
             code_line = format!("{} {}", t.get("email.registration.code"), registration.code);
             lines.push(code_line.as_str());
         }
-        Step::Cancelled | Step::EventCancelled | Step::Changed => {}
+        Step::Offered => {
+            let until = registration.offer_expires_at.unwrap_or(event.starts_at);
+            offer_line = t.get("email.registration.offer_until").replace(
+                "{at}",
+                &dates::datetime(DateTime::<Utc>::from_naive_utc_and_offset(until, Utc), lang),
+            );
+            lines.push(offer_line.as_str());
+        }
+        _ => {}
     }
     let action = templates::Action {
         subject: format!("{} — {}", t.get(&format!("{key}.subject")), event.title),
         heading: t.get(&format!("{key}.heading")),
         greeting: templates::greeting(t, &registration.name),
         lines,
-        action_label: t.get(if matches!(step, Step::Cancelled | Step::EventCancelled) {
-            "email.registration.see_event"
-        } else {
-            "email.registration.manage"
+        action_label: t.get(match step {
+            _ if step.ends() => "email.registration.see_event",
+            Step::ConfirmAddress => "email.registration.confirm",
+            Step::Offered => "email.registration.accept",
+            _ => "email.registration.manage",
         }),
-        action_url: Some(if matches!(step, Step::Cancelled | Step::EventCancelled) {
+        action_url: Some(if step.ends() {
             event_url.clone()
         } else {
             manage_url
@@ -150,10 +196,11 @@ pub fn notify_with(
     let content = templates::action(t, settings.base_url.as_str(), &action)?;
     let mut attachments = Vec::new();
     // A calendar entry for a seat, and its removal when a seat is given up.
-    let with_calendar = matches!(step, Step::Confirmed | Step::Promoted)
-        || (step == Step::Changed && registration.status == model::CONFIRMED)
-        || (matches!(step, Step::Cancelled | Step::EventCancelled)
-            && registration.confirmed_at.is_some());
+    let seated = matches!(step, Step::Confirmed | Step::Promoted);
+    // A moved event replaces the calendar entry of a seat (same UID, a later sequence).
+    let invite = seated || (step == Step::Changed && registration.status == model::CONFIRMED);
+    let with_calendar =
+        invite || ((step.ends() || step == Step::Bumped) && registration.confirmed_at.is_some());
     if with_calendar {
         let host = settings.base_url.host_str().unwrap_or("localhost");
         let organizer = settings
@@ -161,7 +208,7 @@ pub fn notify_with(
             .parse::<lettre::message::Mailbox>()
             .map(|m| m.email.to_string())
             .unwrap_or_else(|_| format!("quai@{host}"));
-        let cancel = matches!(step, Step::Cancelled | Step::EventCancelled);
+        let cancel = !invite;
         attachments.push(Attachment {
             filename: "evenement.ics".into(),
             content_type: format!(
@@ -177,6 +224,14 @@ pub fn notify_with(
                 cancel,
                 now: Utc::now().naive_utc(),
             }),
+        });
+    }
+    if seated {
+        // The ticket: a QR code that opens the organizers' check-in page on this registration.
+        attachments.push(Attachment {
+            filename: format!("billet-{}.svg", registration.code),
+            content_type: "image/svg+xml".into(),
+            content: super::checkin::ticket_svg(settings, event.id, &registration.code),
         });
     }
     let to = mail::parse_recipient("email", &registration.email)?;

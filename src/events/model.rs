@@ -12,6 +12,19 @@ pub const CONFIRMED: &str = "confirmed";
 pub const WAITLISTED: &str = "waitlisted";
 pub const CANCELLED: &str = "cancelled";
 pub const PUBLISHED: &str = "published";
+pub const OFFERED: &str = "offered";
+pub const PENDING_EMAIL: &str = "pending_email";
+pub const PENDING_APPROVAL: &str = "pending_approval";
+/// The statuses of registrations that hold a seat.
+pub const SEATED: [&str; 2] = [CONFIRMED, OFFERED];
+/// The statuses of registrations that are still on (everything but cancelled).
+pub const LIVE: [&str; 5] = [
+    CONFIRMED,
+    OFFERED,
+    WAITLISTED,
+    PENDING_APPROVAL,
+    PENDING_EMAIL,
+];
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = venues)]
@@ -503,15 +516,21 @@ pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Event> {
         .first(conn)
 }
 
-/// A person's live registration for an event, by account.
+/// A person's live registration for an event, by account or by their (verified) address for
+/// one made as a guest.
 pub fn live_registration_of(
     conn: &mut DbConnection,
     event_id: i64,
     user_id: i64,
+    email: &str,
 ) -> QueryResult<Option<Registration>> {
     registrations::table
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::user_id.eq(user_id))
+        .filter(
+            registrations::user_id
+                .eq(user_id)
+                .or(registrations::email.eq(email.to_lowercase())),
+        )
         .filter(registrations::status.ne(CANCELLED))
         .select(Registration::as_select())
         .first(conn)
@@ -541,14 +560,15 @@ pub fn for_feed(
         .load(conn)
 }
 
-/// The live registrations of an event (confirmed and waiting), in id order.
+/// The registrations of an event that people know about (confirmed, offered, waiting, waiting
+/// for approval; not the guests who never confirmed their address), in id order.
 pub fn live_registrations(
     conn: &mut DbConnection,
     event_id: i64,
 ) -> QueryResult<Vec<Registration>> {
     registrations::table
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq_any([CONFIRMED, WAITLISTED]))
+        .filter(registrations::status.eq_any([CONFIRMED, OFFERED, WAITLISTED, PENDING_APPROVAL]))
         .order(registrations::id.asc())
         .select(Registration::as_select())
         .load(conn)
@@ -565,6 +585,172 @@ pub fn mark_reminded(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Qu
     .set(registrations::reminded_at.eq(now))
     .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// Moves a registration from one of `from` into `to` and (re)sets its place in the waiting
+/// line to `queued_at` (guarded): a guest confirming their address, an approval, a seat given
+/// back by a smaller capacity.
+pub fn enter(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    queued_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = registrations::table
+        .filter(registrations::id.eq(id))
+        .filter(registrations::status.eq_any(from.to_vec()));
+    let changed = diesel::update(target)
+        .set((
+            registrations::status.eq(to),
+            registrations::queued_at.eq(queued_at),
+            registrations::updated_at.eq(now),
+            registrations::offer_expires_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    if changed == 1 && to == CONFIRMED {
+        diesel::update(registrations::table.find(id))
+            .set(registrations::confirmed_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(changed == 1)
+}
+
+/// Offers a held seat to a waiting person until `until` (guarded).
+pub fn offer(
+    conn: &mut DbConnection,
+    id: i64,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        registrations::table
+            .filter(registrations::id.eq(id))
+            .filter(registrations::status.eq(WAITLISTED)),
+    )
+    .set((
+        registrations::status.eq(OFFERED),
+        registrations::offer_expires_at.eq(until),
+        registrations::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The registrations holding a seat, the most recently seated first (offers, then the latest
+/// confirmations): who gives a seat back first when the capacity shrinks.
+pub fn seated_latest_first(
+    conn: &mut DbConnection,
+    event_id: i64,
+) -> QueryResult<Vec<Registration>> {
+    let mut seated: Vec<Registration> = registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq_any(SEATED))
+        .select(Registration::as_select())
+        .load(conn)?;
+    seated.sort_by_key(|r| {
+        (
+            r.status == CONFIRMED,
+            std::cmp::Reverse(r.confirmed_at),
+            std::cmp::Reverse(r.id),
+        )
+    });
+    Ok(seated)
+}
+
+/// Marks a confirmed registration present (once); `false` when it was not confirmed or
+/// already marked.
+pub fn check_in(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        registrations::table
+            .filter(registrations::id.eq(id))
+            .filter(registrations::status.eq(CONFIRMED))
+            .filter(registrations::checked_in_at.is_null()),
+    )
+    .set((
+        registrations::checked_in_at.eq(now),
+        registrations::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Takes a check-in back (a mistake at the door).
+pub fn undo_check_in(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        registrations::table
+            .filter(registrations::id.eq(id))
+            .filter(registrations::checked_in_at.is_not_null()),
+    )
+    .set((
+        registrations::checked_in_at.eq(None::<NaiveDateTime>),
+        registrations::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// A registration of an event by its check-in code.
+pub fn by_code(
+    conn: &mut DbConnection,
+    event_id: i64,
+    code: &str,
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::code.eq(code))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every registration of an event, in the order of the waiting line (cancelled ones too).
+pub fn roster(conn: &mut DbConnection, event_id: i64) -> QueryResult<Vec<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .order((registrations::queued_at.asc(), registrations::id.asc()))
+        .select(Registration::as_select())
+        .load(conn)
+}
+
+/// A person's registrations (by account, or by their address for the ones made as a guest)
+/// with their events, the soonest first.
+pub fn of_person(
+    conn: &mut DbConnection,
+    user_id: i64,
+    email: &str,
+) -> QueryResult<Vec<(Registration, Event)>> {
+    registrations::table
+        .inner_join(events::table)
+        .filter(
+            registrations::user_id
+                .eq(user_id)
+                .or(registrations::email.eq(email.to_lowercase())),
+        )
+        .filter(registrations::status.ne(PENDING_EMAIL))
+        .order((events::starts_at.asc(), registrations::id.asc()))
+        .select((Registration::as_select(), Event::as_select()))
+        .load(conn)
+}
+
+/// Cancels the registrations of guests who never confirmed their address.
+pub fn cancel_unconfirmed(
+    conn: &mut DbConnection,
+    event_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        registrations::table
+            .filter(registrations::event_id.eq(event_id))
+            .filter(registrations::status.eq(PENDING_EMAIL)),
+    )
+    .set((
+        registrations::status.eq(CANCELLED),
+        registrations::cancelled_at.eq(now),
+        registrations::updated_at.eq(now),
+    ))
+    .execute(conn)
 }
 
 // --- The organizers' back office: editing, messages, their list, the month calendar. ---

@@ -18,7 +18,7 @@ use chrono_tz::Europe::Paris;
 use serde::Deserialize;
 
 use super::model::{CANCELLED, Event, PUBLISHED};
-use super::service::{self, BroadcastInput, EventInput, OfficeEvent};
+use super::service::{self, BroadcastInput, EventInput, OfficeEvent, Surplus};
 use crate::app::AppState;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{AuthState, CurrentUser};
@@ -95,9 +95,13 @@ fn message(t: Translator, m: &str) -> String {
             .get("event_office.errors.room_seats")
             .replace("{n}", &number());
     } else if m.contains("seats are taken") {
-        return t
-            .get("event_office.errors.seats_taken")
-            .replace("{n}", &number());
+        let key = if m.contains("say what happens") {
+            "event_office.errors.surplus"
+        } else {
+            "event_office.errors.seats_taken"
+        };
+        let n: String = m.chars().take_while(char::is_ascii_digit).collect();
+        return t.get(key).replace("{n}", &n);
     } else if m.contains("(Paris time)") {
         "event_office.errors.date"
     } else if m == "must be after the start" {
@@ -382,6 +386,8 @@ pub struct Existing {
     /// The capacity form: its errors and the typed value.
     pub capacity_form: FormState,
     pub capacity_value: String,
+    /// What happens to the people above a smaller capacity: `waitlist` or `cancel`.
+    pub surplus_value: String,
     /// The message form: its errors and the typed values.
     pub message_form: FormState,
     pub subject: String,
@@ -408,6 +414,7 @@ impl Existing {
             registered: o.registered,
             capacity_form: FormState::new("cap"),
             capacity_value: e.capacity.to_string(),
+            surplus_value: String::new(),
             message_form: FormState::new("msg"),
             subject: String::new(),
             message: String::new(),
@@ -785,6 +792,8 @@ async fn side_refused(
 pub struct CapacityForm {
     #[serde(default)]
     capacity: String,
+    #[serde(default)]
+    surplus: String,
 }
 
 /// `POST /espace/evenements/{id}/capacite`
@@ -802,18 +811,27 @@ pub async fn capacity(
         Ok(me) => me,
         Err(page) => return page,
     };
-    let typed = form.0.capacity;
+    let CapacityForm {
+        capacity: typed,
+        surplus,
+    } = form.0;
     let auth: Arc<AuthState> = auth.into_inner();
     let wanted = typed.trim().parse::<i32>().unwrap_or(-1);
-    match service::set_capacity(&state.db, &state.settings, &auth, &me, id, wanted).await {
+    let chosen = match surplus.as_str() {
+        "waitlist" => Some(Surplus::Waitlist),
+        "cancel" => Some(Surplus::Cancel),
+        _ => None,
+    };
+    match service::set_capacity(&state.db, &state.settings, &auth, &me, id, wanted, chosen).await {
         Ok(_) => Ok(respond::see_other(&format!(
             "/espace/evenements/{id}?ok=capacite"
         ))),
         Err(AppError::Validation(errors)) => {
             let t = lang.t();
             side_refused(&req, lang, &state, &me, id, |e| {
-                e.capacity_form = form_state("cap", t, &errors, &["capacity"]);
+                e.capacity_form = form_state("cap", t, &errors, &["capacity", "surplus"]);
                 e.capacity_value = typed;
+                e.surplus_value = surplus;
             })
             .await
         }

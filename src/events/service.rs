@@ -20,8 +20,8 @@ use serde_json::json;
 
 use super::mail::{self as event_mail, Step};
 use super::model::{
-    self, CANCELLED, CONFIRMED, Event, EventFields, NewRegistration, PUBLISHED, Registration,
-    WAITLISTED,
+    self, CANCELLED, CONFIRMED, Event, EventFields, LIVE, NewRegistration, PENDING_APPROVAL,
+    PENDING_EMAIL, PUBLISHED, Registration, SEATED, WAITLISTED,
 };
 use crate::auth::model as auth_model;
 use crate::auth::tokens::hash_token;
@@ -212,21 +212,24 @@ fn parse(conn: &mut DbConnection, input: &EventInput) -> Result<(EventFields, i3
     Ok((fields, input.capacity))
 }
 
-/// 409 naming the event that already holds the room at that time.
+/// 409 naming the event, or the session of another event, that already holds the room at that
+/// time. The room's writers are serialised first (see [`super::agenda`]).
 fn check_room(
     conn: &mut DbConnection,
     f: &EventFields,
     except: Option<i64>,
 ) -> Result<(), AppError> {
-    if let Some(room_id) = f.room_id
-        && let Some(other) = model::room_conflict(conn, room_id, f.starts_at, f.ends_at, except)?
-    {
+    let Some(room_id) = f.room_id else {
+        return Ok(());
+    };
+    super::agenda::lock_room(conn, room_id)?;
+    if let Some(other) = model::room_conflict(conn, room_id, f.starts_at, f.ends_at, except)? {
         return Err(AppError::Conflict(format!(
             "The room is already booked at that time by « {} » (event {}).",
             other.title, other.id
         )));
     }
-    Ok(())
+    super::agenda::check_room_sessions(conn, room_id, f.starts_at, f.ends_at, except)
 }
 
 fn apply_themes(conn: &mut DbConnection, id: i64, themes: &[String]) -> Result<(), AppError> {
@@ -242,7 +245,11 @@ fn apply_themes(conn: &mut DbConnection, id: i64, themes: &[String]) -> Result<(
 }
 
 /// Whether the user organizes this event: an admin, or a member of its organization.
-fn organizes(conn: &mut DbConnection, me: &CurrentUser, event: &Event) -> Result<bool, AppError> {
+pub(super) fn organizes(
+    conn: &mut DbConnection,
+    me: &CurrentUser,
+    event: &Event,
+) -> Result<bool, AppError> {
     if me.is_admin() {
         return Ok(true);
     }
@@ -252,7 +259,7 @@ fn organizes(conn: &mut DbConnection, me: &CurrentUser, event: &Event) -> Result
     })
 }
 
-fn require_organizer(
+pub(super) fn require_organizer(
     conn: &mut DbConnection,
     me: &CurrentUser,
     event: &Event,
@@ -418,17 +425,13 @@ pub async fn set_status(
             } else {
                 // Everybody registered is told, and their calendar entry withdrawn.
                 for r in model::live_registrations(conn, id)? {
-                    model::set_registration_status(
-                        conn,
-                        r.id,
-                        &[CONFIRMED, WAITLISTED],
-                        CANCELLED,
-                        now,
-                    )?;
+                    model::set_registration_status(conn, r.id, &LIVE, CANCELLED, now)?;
                     let r = model::find_registration(conn, r.id)?;
                     let token = manage_token(&auth, &r.code);
                     event_mail::notify(conn, &settings, &r, &event, Step::EventCancelled, &token)?;
                 }
+                // Guests who never confirmed their address are let go quietly.
+                model::cancel_unconfirmed(conn, id, now)?;
             }
             Ok(event)
         })
@@ -436,8 +439,20 @@ pub async fn set_status(
     .await
 }
 
-/// Changes the capacity. Lowering it below the seats taken is refused (say first what happens
-/// to those people); raising it gives the new seats to the waiting list at once.
+/// What happens to the people holding a seat above a smaller capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Surplus {
+    /// Back to the head of the waiting line, in the order they were seated.
+    Waitlist,
+    /// Their registrations are cancelled.
+    Cancel,
+}
+
+/// Changes the capacity. Raising it gives the new seats to the waiting line at once. Lowering
+/// it below the seats taken needs `surplus` (what happens to the people above it: the most
+/// recently seated give their seat back first), otherwise it is refused with a field error.
+/// Everybody affected is told by email.
 pub async fn set_capacity(
     pool: &Pool,
     settings: &Settings,
@@ -445,6 +460,7 @@ pub async fn set_capacity(
     me: &CurrentUser,
     id: i64,
     capacity: i32,
+    surplus: Option<Surplus>,
 ) -> Result<Event, AppError> {
     if !(0..=100_000).contains(&capacity) {
         return Err(AppError::validation(
@@ -462,8 +478,10 @@ pub async fn set_capacity(
                 conn,
                 &settings,
                 &auth,
+                &me,
                 &event,
                 capacity,
+                surplus,
                 Utc::now().naive_utc(),
             )?;
             Ok(model::find_event(conn, id)?)
@@ -472,17 +490,24 @@ pub async fn set_capacity(
     .await
 }
 
-/// The rule of every capacity change (inside the event's transaction): at most the room's
-/// seats, never below the seats taken, and new seats to the waiting list at once.
+/// The rule of every capacity change (inside the event's transaction): not for a cancelled
+/// event, at most the room's seats; below the seats taken only with `surplus` (what happens to
+/// the people above it: the most recently seated give their seat back first); new seats go to
+/// the waiting line at once. Everybody affected is told by email.
+#[allow(clippy::too_many_arguments)]
 fn change_capacity(
     conn: &mut DbConnection,
     settings: &Settings,
     auth: &AuthState,
+    me: &CurrentUser,
     event: &Event,
     capacity: i32,
+    surplus: Option<Surplus>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let id = event.id;
+    if event.status == CANCELLED {
+        return Err(AppError::Conflict("This event is cancelled.".into()));
+    }
     if let Some(room_id) = event.room_id
         && let Some(room) = model::find_room(conn, room_id)?
         && capacity > room.capacity
@@ -492,23 +517,79 @@ fn change_capacity(
             format!("must be at most the room's {} seats", room.capacity),
         ));
     }
+    let id = event.id;
+    let over = event.seats_taken - capacity;
+    let mut told = Vec::new();
+    if over > 0 {
+        let Some(surplus) = surplus else {
+            return Err(AppError::validation(
+                "surplus",
+                format!(
+                    "{} seats are taken: say what happens to the {over} people above \
+                     the new capacity, surplus = waitlist (back to the head of the \
+                     waiting line) or cancel (their registrations are cancelled)",
+                    event.seats_taken
+                ),
+            ));
+        };
+        let mut leaving: Vec<Registration> = model::seated_latest_first(conn, id)?
+            .into_iter()
+            .take(over as usize)
+            .collect();
+        // The earliest seated of them gets the first place in line.
+        leaving.reverse();
+        let head = model::first_waiting(conn, id)?
+            .map(|r| r.queued_at.min(now))
+            .unwrap_or(now);
+        let n = leaving.len() as i64;
+        for (i, r) in leaving.into_iter().enumerate() {
+            let moved = match surplus {
+                Surplus::Waitlist => {
+                    let place = head - chrono::Duration::milliseconds(n - i as i64);
+                    model::enter(conn, r.id, &SEATED, WAITLISTED, place, now)?
+                }
+                Surplus::Cancel => {
+                    model::set_registration_status(conn, r.id, &SEATED, CANCELLED, now)?
+                }
+            };
+            if !moved || !model::free_seat(conn, id, now)? {
+                return Err(AppError::Conflict(
+                    "The registrations changed; try again.".into(),
+                ));
+            }
+            let step = match surplus {
+                Surplus::Waitlist => Step::Bumped,
+                Surplus::Cancel => Step::Dropped,
+            };
+            told.push((r, step));
+        }
+        auth_model::audit(
+            conn,
+            "event_capacity_surplus",
+            Some(me.user_id),
+            None,
+            "",
+            json!({ "event": id, "capacity": capacity, "moved": n,
+                    "to": if surplus == Surplus::Waitlist { WAITLISTED } else { CANCELLED } }),
+            now,
+        )?;
+    }
     if !model::set_capacity(conn, id, capacity, now)? {
-        return Err(AppError::validation(
-            "capacity",
-            format!(
-                "{} seats are taken: cancel registrations first to go below",
-                event.seats_taken
-            ),
+        return Err(AppError::Conflict(
+            "The registrations changed; try again.".into(),
         ));
     }
+    tell_promoted(conn, settings, auth, id, &told)?;
     let promoted = promote(conn, id, now)?;
-    tell_promoted(conn, settings, auth, id, &promoted)
+    tell_promoted(conn, settings, auth, id, &promoted)?;
+    Ok(())
 }
 
 /// Edits an event (its organizers), in one transaction: nothing is written when anything is
 /// refused. A cancelled event cannot be edited (409); the organizing organization stays the
 /// one it was created with. A capacity that differs from the current one goes through the rule
-/// of [`set_capacity`] (never below the seats taken; new seats go to the waiting line). When a
+/// of [`set_capacity`] (at most the room's seats; new seats go to the waiting line), but never
+/// below the seats taken: that needs the capacity endpoint's `surplus`. When a
 /// published event's times, room or online link change, everyone registered is told what
 /// changed (confirmed seats with the updated calendar entry), and a moved start gets its
 /// reminder again.
@@ -547,8 +628,19 @@ pub async fn update(
             model::update_event(conn, id, &fields, now)?;
             apply_themes(conn, id, &input.themes)?;
             if capacity != before.capacity {
+                if capacity < before.seats_taken {
+                    return Err(AppError::validation(
+                        "capacity",
+                        format!(
+                            "{} seats are taken: to go below, change the capacity on its own \
+                             (POST /api/v1/events/{id}/capacity), saying what happens to the \
+                             people above it",
+                            before.seats_taken
+                        ),
+                    ));
+                }
                 let current = model::find_event(conn, id)?;
-                change_capacity(conn, &settings, &auth, &current, capacity, now)?;
+                change_capacity(conn, &settings, &auth, &me, &current, capacity, None, now)?;
             }
             let after = model::find_event(conn, id)?;
             let moved = after.starts_at != before.starts_at;
@@ -814,23 +906,49 @@ pub async fn calendar(
     .await
 }
 
-/// Gives free seats to the people waiting, first come first served.
-fn promote(
+/// Gives free seats to the people waiting, first come first served: at once, or in
+/// timed-offer mode held for them until a deadline (a due job passes an unanswered offer on).
+/// Returns who got a seat or an offer, with the email each is owed.
+pub(super) fn promote(
     conn: &mut DbConnection,
     event_id: i64,
     now: NaiveDateTime,
-) -> Result<Vec<Registration>, AppError> {
+) -> Result<Vec<(Registration, Step)>, AppError> {
+    let event = model::find_event(conn, event_id)?;
     let mut promoted = Vec::new();
     while let Some(next) = model::first_waiting(conn, event_id)? {
         if !model::take_seat(conn, event_id, now)? {
             break;
         }
-        if !model::set_registration_status(conn, next.id, &[WAITLISTED], CONFIRMED, now)? {
+        let moved = match event.offer_hours {
+            None => {
+                let ok =
+                    model::set_registration_status(conn, next.id, &[WAITLISTED], CONFIRMED, now)?;
+                promoted.push((next, Step::Promoted));
+                ok
+            }
+            Some(hours) => {
+                let until = now + chrono::Duration::hours(i64::from(hours));
+                let ok = model::offer(conn, next.id, until, now)?;
+                crate::jobs::enqueue(
+                    conn,
+                    &super::admission::ExpireOffer {
+                        registration: next.id,
+                    },
+                    crate::jobs::EnqueueOptions {
+                        run_at: Some(until),
+                        dedup_key: None,
+                    },
+                )?;
+                promoted.push((next, Step::Offered));
+                ok
+            }
+        };
+        if !moved {
             return Err(AppError::Conflict(
                 "The waiting list changed; try again.".into(),
             ));
         }
-        promoted.push(next);
     }
     Ok(promoted)
 }
@@ -883,7 +1001,7 @@ pub struct RegistrationView {
     pub position: Option<i64>,
 }
 
-fn view(conn: &mut DbConnection, r: Registration) -> Result<RegistrationView, AppError> {
+pub(super) fn view(conn: &mut DbConnection, r: Registration) -> Result<RegistrationView, AppError> {
     let position = if r.status == WAITLISTED {
         Some(model::waitlist_position(conn, &r)?)
     } else {
@@ -896,7 +1014,7 @@ fn view(conn: &mut DbConnection, r: Registration) -> Result<RegistrationView, Ap
 }
 
 /// Why registration is not possible now, if it is not.
-fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
+pub(super) fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
     match event.status.as_str() {
         CANCELLED => return Some("This event is cancelled.".into()),
         PUBLISHED => {}
@@ -912,30 +1030,30 @@ fn window_problem(event: &Event, now: NaiveDateTime) -> Option<String> {
 }
 
 /// The link token of a registration (derived from its code, so that every email can carry it).
-fn manage_token(auth: &AuthState, code: &str) -> String {
+pub(super) fn manage_token(auth: &AuthState, code: &str) -> String {
     auth.link_token(&format!("registration:{code}"))
 }
 
-/// Tells each promoted person their seat is confirmed.
-fn tell_promoted(
+/// Tells each promoted person their seat is confirmed (or offered).
+pub(super) fn tell_promoted(
     conn: &mut DbConnection,
     settings: &Settings,
     auth: &AuthState,
     event_id: i64,
-    promoted: &[Registration],
+    promoted: &[(Registration, Step)],
 ) -> Result<(), AppError> {
     if promoted.is_empty() {
         return Ok(());
     }
     let event = model::find_event(conn, event_id)?;
-    for r in promoted {
+    for (r, step) in promoted {
         let r = model::find_registration(conn, r.id)?;
         event_mail::notify(
             conn,
             settings,
             &r,
             &event,
-            Step::Promoted,
+            *step,
             &manage_token(auth, &r.code),
         )?;
     }
@@ -974,13 +1092,19 @@ pub async fn register(
                 return Err(AppError::Conflict(problem));
             }
             let email = me.email.to_lowercase();
-            if model::live_registration(conn, event_id, &email)?.is_some() {
-                return Err(AppError::Conflict("You are already registered.".into()));
+            if let Some(live) = model::live_registration(conn, event_id, &email)? {
+                return Err(AppError::Conflict(if live.status == PENDING_EMAIL {
+                    "A registration for your address waits for its confirmation: use the link we emailed.".into()
+                } else {
+                    "You are already registered.".into()
+                }));
             }
-            let status = if model::take_seat(conn, event_id, now)? {
-                CONFIRMED
+            let (status, step) = if event.approval {
+                (PENDING_APPROVAL, Step::AwaitingApproval)
+            } else if model::take_seat(conn, event_id, now)? {
+                (CONFIRMED, Step::Confirmed)
             } else {
-                WAITLISTED
+                (WAITLISTED, Step::Waitlisted)
             };
             let code = check_in_code();
             let token = manage_token(&auth, &code);
@@ -998,11 +1122,6 @@ pub async fn register(
                     now,
                 },
             )?;
-            let step = if status == CONFIRMED {
-                Step::Confirmed
-            } else {
-                Step::Waitlisted
-            };
             event_mail::notify(conn, &settings, &registration, &event, step, &token)?;
             view(conn, registration)
         })
@@ -1063,21 +1182,23 @@ pub async fn cancel(
             let event = model::find_event(conn, event_id)?;
             if let Ok(me) = &by
                 && r.user_id != Some(me.user_id)
+                && r.email != owned(me)
             {
                 require_organizer(conn, me, &event)?;
             }
             let now = Utc::now().naive_utc();
-            if !model::set_registration_status(conn, id, &[CONFIRMED, WAITLISTED], CANCELLED, now)?
-            {
+            if !model::set_registration_status(conn, id, &LIVE, CANCELLED, now)? {
                 return Err(AppError::Conflict(format!(
                     "This registration is {}.",
                     r.status
                 )));
             }
             let cancelled = model::find_registration(conn, id)?;
-            let token = manage_token(&auth, &cancelled.code);
-            event_mail::notify(conn, &settings, &cancelled, &event, Step::Cancelled, &token)?;
-            if r.status == CONFIRMED {
+            if r.status != PENDING_EMAIL {
+                let token = manage_token(&auth, &cancelled.code);
+                event_mail::notify(conn, &settings, &cancelled, &event, Step::Cancelled, &token)?;
+            }
+            if SEATED.contains(&r.status.as_str()) {
                 model::free_seat(conn, event_id, now)?;
                 let promoted = promote(conn, event_id, now)?;
                 tell_promoted(conn, &settings, &auth, event_id, &promoted)?;
@@ -1099,6 +1220,94 @@ pub async fn by_token(pool: &Pool, token: String) -> Result<(RegistrationView, E
         Ok((view(conn, r)?, event))
     })
     .await
+}
+
+/// The address whose guest registrations a signed-in person owns: theirs once verified.
+fn owned(me: &CurrentUser) -> String {
+    if me.verified {
+        me.email.to_lowercase()
+    } else {
+        String::new()
+    }
+}
+
+/// A person's registrations with their events, the soonest first (organizers' view aside).
+pub async fn mine(
+    pool: &Pool,
+    me: &CurrentUser,
+) -> Result<Vec<(RegistrationView, Event)>, AppError> {
+    let (user_id, email) = (me.user_id, owned(me));
+    db::run(pool, move |conn| {
+        let mut out = Vec::new();
+        for (r, e) in model::of_person(conn, user_id, &email)? {
+            out.push((view(conn, r)?, e));
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// The personal calendar feed: the events where the person holds a seat.
+pub async fn personal_feed(
+    pool: &Pool,
+    settings: &Settings,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let base = settings.base_url.as_str().trim_end_matches('/').to_owned();
+    let host = settings
+        .base_url
+        .host_str()
+        .unwrap_or("localhost")
+        .to_owned();
+    db::run(pool, move |conn| {
+        let user = auth_model::by_id(conn, user_id).map_err(|_| AppError::NotFound)?;
+        let email = if user.email_verified_at.is_some() {
+            user.email.to_lowercase()
+        } else {
+            String::new()
+        };
+        let now = Utc::now().naive_utc();
+        let events: Vec<Event> = model::of_person(conn, user_id, &email)?
+            .into_iter()
+            .filter(|(r, e)| {
+                SEATED.contains(&r.status.as_str()) && e.ends_at > now - chrono::Duration::days(90)
+            })
+            .map(|(_, e)| e)
+            .collect();
+        feed_of(conn, "Quai · mes inscriptions", &base, &host, &events, now)
+    })
+    .await
+}
+
+/// A calendar feed of `events`, each with its page's address and its place.
+fn feed_of(
+    conn: &mut DbConnection,
+    name: &str,
+    base: &str,
+    host: &str,
+    events: &[Event],
+    now: NaiveDateTime,
+) -> Result<String, AppError> {
+    let mut items = Vec::with_capacity(events.len());
+    for event in events {
+        items.push(super::calendar::FeedItem {
+            event,
+            url: format!("{base}/evenements/{}", event.slug),
+            location: event_mail::location(conn, event)?,
+        });
+    }
+    Ok(super::calendar::feed(name, host, &items, now))
+}
+
+/// The secret of a person's calendar feed address.
+pub fn feed_token(auth: &AuthState, user_id: i64) -> String {
+    auth.link_token(&format!("calendar:{user_id}"))
+}
+
+/// Where an event takes place, in words.
+pub async fn place(pool: &Pool, event: &Event) -> Result<String, AppError> {
+    let event = event.clone();
+    db::run(pool, move |conn| event_mail::location(conn, &event)).await
 }
 
 /// An event's page: the event, where it is, and the viewer's live registration.
@@ -1126,7 +1335,7 @@ pub async fn page(
         }
         let place = event_mail::location(conn, &event)?;
         let mine = match &viewer {
-            Some(v) => match model::live_registration_of(conn, event.id, v.user_id)? {
+            Some(v) => match model::live_registration_of(conn, event.id, v.user_id, &owned(v))? {
                 Some(r) => Some(view(conn, r)?),
                 None => None,
             },
@@ -1165,20 +1374,7 @@ pub async fn feed(
         }
         let now = Utc::now().naive_utc();
         let events = model::for_feed(conn, now - chrono::Duration::days(30), theme.as_deref())?;
-        let mut places = Vec::with_capacity(events.len());
-        for e in &events {
-            places.push(event_mail::location(conn, e)?);
-        }
-        let items: Vec<super::calendar::FeedItem<'_>> = events
-            .iter()
-            .zip(places)
-            .map(|(e, location)| super::calendar::FeedItem {
-                event: e,
-                url: format!("{base}/evenements/{}", e.slug),
-                location,
-            })
-            .collect();
-        Ok(super::calendar::feed(&name, &host, &items, now))
+        feed_of(conn, &name, &base, &host, &events, now)
     })
     .await
 }

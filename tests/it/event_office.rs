@@ -838,6 +838,28 @@ async fn an_organizer_creates_edits_publishes_writes_and_cancels_through_the_pag
     let (subject, _, _) = nth_mail(&app, "page0@amiens.example", 2).await;
     assert_eq!(subject, "Accès — Atelier chaleur fatale et réseaux");
 
+    // Below the seats taken, the capacity form asks what happens to the people above it.
+    let refused = paul.submit(&edit_path, &cap, &[("capacity", "0")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        text(&refused.html).contains("dites ce que deviennent les personnes au-delà"),
+        "{}",
+        text(&refused.html)
+    );
+    let done = paul
+        .submit(
+            &edit_path,
+            &cap,
+            &[("capacity", "0"), ("surplus", "waitlist")],
+        )
+        .await;
+    assert_eq!(done.location, format!("{edit_path}?ok=capacite"));
+    let api = snapshot(&app, &s, id).await;
+    assert_eq!(
+        (api["capacity"].as_i64(), api["seats_taken"].as_i64()),
+        (Some(0), Some(0))
+    );
+
     // Someone else: no access, no button, no link.
     verified_user(&app, "lea@startup.fr", "Léa", "startup_founder").await;
     let lea = Visitor::new(&app);
@@ -887,7 +909,7 @@ async fn an_organizer_creates_edits_publishes_writes_and_cancels_through_the_pag
     let page = paul.page(&done.location).await;
     assert!(text(&page).contains("Cet événement est annulé : il ne peut plus être modifié."));
     assert!(!page.contains("data-testid=\"save\""));
-    let (subject, _, _) = nth_mail(&app, "page0@amiens.example", 3).await;
+    let (subject, _, _) = nth_mail(&app, "page0@amiens.example", 4).await;
     assert!(subject.starts_with("Événement annulé"), "{subject}");
     let again = paul
         .submit(

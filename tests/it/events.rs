@@ -71,10 +71,10 @@ pub(crate) fn call(
 }
 
 pub(crate) struct Stage {
-    pub boss: String,
-    pub organizer: String,
-    pub partner: i64,
-    pub room: i64,
+    pub(crate) boss: String,
+    pub(crate) organizer: String,
+    pub(crate) partner: i64,
+    pub(crate) room: i64,
 }
 
 /// A venue with a 40-seat room, and ENGIE as an active partner with its organizer.
@@ -469,7 +469,8 @@ async fn a_full_event_keeps_a_fair_waiting_line() {
         (Some("waitlisted"), Some(1))
     );
 
-    // Capacity: never below the seats taken; more seats go to the line at once.
+    // Capacity: never below the seats taken without saying what happens to the people above;
+    // more seats go to the line at once.
     let capacity = |n: i32| {
         call(
             &app,
@@ -480,7 +481,7 @@ async fn a_full_event_keeps_a_fair_waiting_line() {
         )
     };
     let body = problem(capacity(1).await, 422, "validation_failed").await;
-    assert!(body["errors"]["capacity"].is_array());
+    assert!(body["errors"]["surplus"].is_array(), "{body}");
     problem(capacity(41).await, 422, "validation_failed").await;
     let ev: Value = capacity(3).await.json().await.unwrap();
     assert_eq!(

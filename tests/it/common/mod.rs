@@ -120,8 +120,11 @@ impl TestApp {
         let (server, worker) = app.into_parts();
         let handle = server.handle();
         tokio::spawn(server);
+        // Idle connections are dropped before the server's 5-second keep-alive closes them:
+        // reusing one at the very moment the server closes it fails the request.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .unwrap();
         TestApp {

@@ -1,0 +1,2 @@
+DROP TABLE session_speakers;
+DROP TABLE event_sessions;
