@@ -1,13 +1,15 @@
 //! `/api/v1/venues…`, `/api/v1/events…` and `/api/v1/registrations…`.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::admission::{self, Decision, GuestInput};
 use super::checkin::{self, Counts, Mark};
 use super::model::{Event, Room, Venue};
-use super::service::{self, Canceller, EventInput, RegistrationView, RoomInput, VenueInput};
+use super::service::{
+    self, BroadcastInput, Canceller, EventInput, RegistrationView, RoomInput, VenueInput,
+};
 use crate::app::AppState;
 use crate::auth::{Admin, AuthState, CurrentUser, MaybeUser};
 use crate::error::{AppError, Problem};
@@ -207,6 +209,74 @@ pub async fn show(
     let viewer = viewer.0.map(CurrentUser);
     let (e, themes) = service::get(&state.db, viewer.as_ref(), id.into_inner()).await?;
     Ok(web::Json(EventResource::new(e, themes)))
+}
+
+/// Edit an event (organizers). A different capacity follows the rule of the capacity endpoint
+/// (never below the seats taken; new seats go to the waiting list at once). When a published
+/// event's times, room or online link change, everyone registered is told by email.
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = EventInput, security(("bearer" = [])), responses(
+    (status = 200, description = "The edited event", body = EventResource),
+    (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Cancelled event, or the room is booked at that time", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/events/{id}")]
+pub async fn update(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    id: web::Path<i64>,
+    body: web::Json<EventInput>,
+) -> Result<web::Json<EventResource>, AppError> {
+    let auth = auth.into_inner();
+    let e = service::update(
+        &state.db,
+        &state.settings,
+        &auth,
+        &me,
+        id.into_inner(),
+        body.into_inner(),
+    )
+    .await?;
+    let (e, themes) = service::get(&state.db, Some(&me), e.id).await?;
+    Ok(web::Json(EventResource::new(e, themes)))
+}
+
+/// How many people an organizers' message goes to.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BroadcastResource {
+    pub recipients: usize,
+}
+
+/// Send a message to the people registered (organizers): one email each, through the queue,
+/// with the event's link and the one that manages the registration.
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = BroadcastInput, security(("bearer" = [])), responses(
+    (status = 202, description = "Queued", body = BroadcastResource),
+    (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Cancelled event", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/events/{id}/broadcast")]
+pub async fn broadcast(
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
+    id: web::Path<i64>,
+    body: web::Json<BroadcastInput>,
+) -> Result<HttpResponse, AppError> {
+    let auth = auth.into_inner();
+    let recipients = service::broadcast(
+        &state.db,
+        &state.settings,
+        &auth,
+        &me,
+        id.into_inner(),
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(BroadcastResource { recipients }))
 }
 
 async fn status_change(

@@ -12,6 +12,7 @@ pub mod door;
 pub mod mail;
 pub mod mine;
 pub mod model;
+pub mod office;
 pub mod pages;
 pub mod programme;
 pub mod service;

@@ -752,3 +752,82 @@ pub fn cancel_unconfirmed(
     ))
     .execute(conn)
 }
+
+// --- The organizers' back office: editing, messages, their list, the month calendar. ---
+
+/// Forgets that the reminder was sent (the start moved: a new reminder is due).
+pub fn reset_reminders(conn: &mut DbConnection, event_id: i64) -> QueryResult<usize> {
+    diesel::update(registrations::table.filter(registrations::event_id.eq(event_id)))
+        .set(registrations::reminded_at.eq(None::<NaiveDateTime>))
+        .execute(conn)
+}
+
+/// The confirmed registrations of an event, in id order.
+pub fn confirmed_registrations(
+    conn: &mut DbConnection,
+    event_id: i64,
+) -> QueryResult<Vec<Registration>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq(CONFIRMED))
+        .order(registrations::id.asc())
+        .select(Registration::as_select())
+        .load(conn)
+}
+
+/// The events of these organizations (every event when `None`), most recent start first.
+pub fn organized_by(
+    conn: &mut DbConnection,
+    organizations: Option<&[i64]>,
+) -> QueryResult<Vec<Event>> {
+    let mut q = events::table.into_boxed();
+    if let Some(ids) = organizations {
+        q = q.filter(events::organization_id.eq_any(ids.to_vec()));
+    }
+    q.order((events::starts_at.desc(), events::id.desc()))
+        .limit(1_000)
+        .select(Event::as_select())
+        .load(conn)
+}
+
+/// How many people wait in line, for each of these events that has some.
+pub fn waiting_counts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    registrations::table
+        .filter(registrations::event_id.eq_any(ids.to_vec()))
+        .filter(registrations::status.eq(WAITLISTED))
+        .group_by(registrations::event_id)
+        .select((registrations::event_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// Published events ending after `from`, about `theme` if given, soonest first.
+pub fn upcoming_about(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    theme: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Event>, i64)> {
+    let filtered = || {
+        let mut q = events::table
+            .filter(events::status.eq(PUBLISHED))
+            .filter(events::ends_at.gt(from))
+            .into_boxed();
+        if let Some(theme) = theme {
+            let about = event_themes::table
+                .inner_join(themes::table)
+                .filter(themes::slug.eq(theme.to_owned()))
+                .select(event_themes::event_id);
+            q = q.filter(events::id.eq_any(about));
+        }
+        q
+    };
+    let items = filtered()
+        .order((events::starts_at.asc(), events::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Event::as_select())
+        .load(conn)?;
+    let total = filtered().count().get_result(conn)?;
+    Ok((items, total))
+}

@@ -1,4 +1,4 @@
-//! The events' pages: `/evenements` (upcoming events), `/evenements/{slug}` (an event, its seats
+//! The events' pages: `/evenements` (upcoming events by month, filtered by theme), `/evenements/{slug}` (an event, its seats
 //! and the registration button), and `/inscriptions?jeton=…` (a registration opened from an
 //! email, cancelled without signing in).
 
@@ -42,46 +42,136 @@ pub struct Card {
     pub title: String,
     pub when: String,
     pub summary: String,
+    pub place: String,
     pub seats_left: i32,
+    pub themes: Vec<(String, String)>,
 }
+
+/// The events of one month, under its heading (« décembre 2026 »).
+pub struct Month {
+    pub heading: String,
+    pub cards: Vec<Card>,
+}
+
+/// Events a page of the calendar shows.
+const PER_PAGE: i64 = 12;
 
 #[derive(Template)]
 #[template(path = "events/index.html")]
 struct IndexPage {
     layout: Layout,
     t: Translator,
-    cards: Vec<Card>,
+    months: Vec<Month>,
+    /// The theme chips: (href, label, current).
+    chips: Vec<(String, String, bool)>,
+    /// The chosen theme's label, if a known one is chosen.
+    theme: Option<String>,
+    feed_href: String,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
-/// `GET /evenements`
-pub async fn index(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> Page {
-    let (items, _) = service::upcoming(
-        &state.db,
-        PageRequest {
-            page: 1,
-            per_page: 100,
-        },
-    )
-    .await?;
+/// `/evenements` with its theme and page.
+fn index_href(theme: Option<&str>, page: i64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(theme) = theme {
+        query.append_pair("theme", theme);
+    }
+    if page > 1 {
+        query.append_pair("page", &page.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "/evenements".into()
+    } else {
+        format!("/evenements?{query}")
+    }
+}
+
+/// The calendar's address: unknown themes and page numbers that are not ones are ignored
+/// rather than refused (a page must always answer).
+#[derive(Default, Deserialize)]
+pub struct IndexQuery {
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// `GET /evenements?theme=…&page=…`: upcoming published events by month.
+pub async fn index(
+    req: HttpRequest,
+    lang: Lang,
+    state: web::Data<AppState>,
+    query: web::Query<IndexQuery>,
+) -> Page {
+    let q = query.into_inner();
+    let all_themes = crate::themes::service::all(&state.db).await?;
+    let theme = all_themes.iter().find(|th| th.slug == q.theme.trim());
+    let slug = theme.map(|th| th.slug.clone());
+    let number = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
+    let page = PageRequest {
+        page: number,
+        per_page: PER_PAGE,
+    };
+    let (items, total) = service::calendar(&state.db, slug.clone(), page).await?;
     let t = lang.t();
+    let mut months: Vec<Month> = Vec::new();
+    for item in items {
+        let e = item.event;
+        let heading = dates::month(DateTime::from_naive_utc_and_offset(e.starts_at, Utc), lang);
+        let card = Card {
+            href: format!("/evenements/{}", e.slug),
+            when: when(e.starts_at, lang),
+            seats_left: (e.capacity - e.seats_taken).max(0),
+            themes: crate::marketplace::pages::theme_chips(&all_themes, &item.themes, lang),
+            place: item.place,
+            title: e.title,
+            summary: e.summary,
+        };
+        match months.last_mut() {
+            Some(m) if m.heading == heading => m.cards.push(card),
+            _ => months.push(Month {
+                heading,
+                cards: vec![card],
+            }),
+        }
+    }
+    let mut chips = vec![(
+        index_href(None, 1),
+        t.get("events_calendar.all_themes").to_owned(),
+        slug.is_none(),
+    )];
+    chips.extend(all_themes.iter().map(|th| {
+        (
+            index_href(Some(&th.slug), 1),
+            th.label(lang).to_owned(),
+            slug.as_deref() == Some(th.slug.as_str()),
+        )
+    }));
+    let last_page = (total + PER_PAGE - 1) / PER_PAGE;
+    let mut title = t.get("events_pages.title").to_owned();
+    if let Some(th) = theme {
+        title = format!("{title} · {}", th.label(lang));
+    }
     let page = IndexPage {
         layout: Layout::new(
             &req,
             lang,
-            &format!("{} · Quai", t.get("events_pages.title")),
+            &format!("{title} · Quai"),
             t.get("events_pages.lead"),
         ),
         t,
-        cards: items
-            .into_iter()
-            .map(|(e, _)| Card {
-                href: format!("/evenements/{}", e.slug),
-                when: when(e.starts_at, lang),
-                seats_left: (e.capacity - e.seats_taken).max(0),
-                title: e.title,
-                summary: e.summary,
-            })
-            .collect(),
+        months,
+        chips,
+        theme: theme.map(|th| th.label(lang).to_owned()),
+        feed_href: match &slug {
+            Some(s) => format!("/events.ics?theme={s}"),
+            None => "/events.ics".into(),
+        },
+        previous: (number > 1)
+            .then(|| index_href(slug.as_deref(), (number - 1).min(last_page.max(1)))),
+        next: (number < last_page).then(|| index_href(slug.as_deref(), number + 1)),
     };
     respond::html(StatusCode::OK, &page, false)
 }

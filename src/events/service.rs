@@ -3,6 +3,10 @@
 //! (serialised per event), a seat is taken by one guarded statement or the person waits in
 //! line; a seat freed by a cancellation or a larger capacity goes at once to the first in line.
 //!
+//! Organizers edit their events ([`update`]: the people registered are told when the times or
+//! the place move, and the reminder follows the start) and write to the people registered
+//! ([`broadcast`]).
+//!
 //! Errors: [`AppError`] — 403 for people who do not organize, 404 for events not published
 //! (to everybody but their organizers), 409 for a closed window, a cancelled event or a second
 //! registration, 422 for bad fields.
@@ -417,7 +421,7 @@ pub async fn set_status(
             )?;
             let event = model::find_event(conn, id)?;
             if to == PUBLISHED {
-                schedule_reminder(conn, &event, now, true)?;
+                schedule_reminder(conn, &event, now)?;
             } else {
                 // Everybody registered is told, and their calendar entry withdrawn.
                 for r in model::live_registrations(conn, id)? {
@@ -470,85 +474,434 @@ pub async fn set_capacity(
             dialect::lock_key(conn, &format!("event:{id}"))?;
             let event = model::find_event(conn, id)?;
             require_organizer(conn, &me, &event)?;
-            if event.status == CANCELLED {
-                return Err(AppError::Conflict("This event is cancelled.".into()));
-            }
-            if let Some(room_id) = event.room_id
-                && let Some(room) = model::find_room(conn, room_id)?
-                && capacity > room.capacity
-            {
-                return Err(AppError::validation(
-                    "capacity",
-                    format!("must be at most the room's {} seats", room.capacity),
-                ));
-            }
-            let now = Utc::now().naive_utc();
-            let over = event.seats_taken - capacity;
-            let mut told = Vec::new();
-            if over > 0 {
-                let Some(surplus) = surplus else {
-                    return Err(AppError::validation(
-                        "surplus",
-                        format!(
-                            "{} seats are taken: say what happens to the {over} people above \
-                             the new capacity, surplus = waitlist (back to the head of the \
-                             waiting line) or cancel (their registrations are cancelled)",
-                            event.seats_taken
-                        ),
-                    ));
-                };
-                let mut leaving: Vec<Registration> = model::seated_latest_first(conn, id)?
-                    .into_iter()
-                    .take(over as usize)
-                    .collect();
-                // The earliest seated of them gets the first place in line.
-                leaving.reverse();
-                let head = model::first_waiting(conn, id)?
-                    .map(|r| r.queued_at.min(now))
-                    .unwrap_or(now);
-                let n = leaving.len() as i64;
-                for (i, r) in leaving.into_iter().enumerate() {
-                    let moved = match surplus {
-                        Surplus::Waitlist => {
-                            let place = head - chrono::Duration::milliseconds(n - i as i64);
-                            model::enter(conn, r.id, &SEATED, WAITLISTED, place, now)?
-                        }
-                        Surplus::Cancel => {
-                            model::set_registration_status(conn, r.id, &SEATED, CANCELLED, now)?
-                        }
-                    };
-                    if !moved || !model::free_seat(conn, id, now)? {
-                        return Err(AppError::Conflict(
-                            "The registrations changed; try again.".into(),
-                        ));
-                    }
-                    let step = match surplus {
-                        Surplus::Waitlist => Step::Bumped,
-                        Surplus::Cancel => Step::Dropped,
-                    };
-                    told.push((r, step));
+            change_capacity(
+                conn,
+                &settings,
+                &auth,
+                &me,
+                &event,
+                capacity,
+                surplus,
+                Utc::now().naive_utc(),
+            )?;
+            Ok(model::find_event(conn, id)?)
+        })
+    })
+    .await
+}
+
+/// The rule of every capacity change (inside the event's transaction): not for a cancelled
+/// event, at most the room's seats; below the seats taken only with `surplus` (what happens to
+/// the people above it: the most recently seated give their seat back first); new seats go to
+/// the waiting line at once. Everybody affected is told by email.
+#[allow(clippy::too_many_arguments)]
+fn change_capacity(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    auth: &AuthState,
+    me: &CurrentUser,
+    event: &Event,
+    capacity: i32,
+    surplus: Option<Surplus>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if event.status == CANCELLED {
+        return Err(AppError::Conflict("This event is cancelled.".into()));
+    }
+    if let Some(room_id) = event.room_id
+        && let Some(room) = model::find_room(conn, room_id)?
+        && capacity > room.capacity
+    {
+        return Err(AppError::validation(
+            "capacity",
+            format!("must be at most the room's {} seats", room.capacity),
+        ));
+    }
+    let id = event.id;
+    let over = event.seats_taken - capacity;
+    let mut told = Vec::new();
+    if over > 0 {
+        let Some(surplus) = surplus else {
+            return Err(AppError::validation(
+                "surplus",
+                format!(
+                    "{} seats are taken: say what happens to the {over} people above \
+                     the new capacity, surplus = waitlist (back to the head of the \
+                     waiting line) or cancel (their registrations are cancelled)",
+                    event.seats_taken
+                ),
+            ));
+        };
+        let mut leaving: Vec<Registration> = model::seated_latest_first(conn, id)?
+            .into_iter()
+            .take(over as usize)
+            .collect();
+        // The earliest seated of them gets the first place in line.
+        leaving.reverse();
+        let head = model::first_waiting(conn, id)?
+            .map(|r| r.queued_at.min(now))
+            .unwrap_or(now);
+        let n = leaving.len() as i64;
+        for (i, r) in leaving.into_iter().enumerate() {
+            let moved = match surplus {
+                Surplus::Waitlist => {
+                    let place = head - chrono::Duration::milliseconds(n - i as i64);
+                    model::enter(conn, r.id, &SEATED, WAITLISTED, place, now)?
                 }
-                auth_model::audit(
-                    conn,
-                    "event_capacity_surplus",
-                    Some(me.user_id),
-                    None,
-                    "",
-                    json!({ "event": id, "capacity": capacity, "moved": n,
-                            "to": if surplus == Surplus::Waitlist { WAITLISTED } else { CANCELLED } }),
-                    now,
-                )?;
-            }
-            if !model::set_capacity(conn, id, capacity, now)? {
+                Surplus::Cancel => {
+                    model::set_registration_status(conn, r.id, &SEATED, CANCELLED, now)?
+                }
+            };
+            if !moved || !model::free_seat(conn, id, now)? {
                 return Err(AppError::Conflict(
                     "The registrations changed; try again.".into(),
                 ));
             }
-            tell_promoted(conn, &settings, &auth, id, &told)?;
-            let promoted = promote(conn, id, now)?;
-            tell_promoted(conn, &settings, &auth, id, &promoted)?;
-            Ok(model::find_event(conn, id)?)
+            let step = match surplus {
+                Surplus::Waitlist => Step::Bumped,
+                Surplus::Cancel => Step::Dropped,
+            };
+            told.push((r, step));
+        }
+        auth_model::audit(
+            conn,
+            "event_capacity_surplus",
+            Some(me.user_id),
+            None,
+            "",
+            json!({ "event": id, "capacity": capacity, "moved": n,
+                    "to": if surplus == Surplus::Waitlist { WAITLISTED } else { CANCELLED } }),
+            now,
+        )?;
+    }
+    if !model::set_capacity(conn, id, capacity, now)? {
+        return Err(AppError::Conflict(
+            "The registrations changed; try again.".into(),
+        ));
+    }
+    tell_promoted(conn, settings, auth, id, &told)?;
+    let promoted = promote(conn, id, now)?;
+    tell_promoted(conn, settings, auth, id, &promoted)?;
+    Ok(())
+}
+
+/// Edits an event (its organizers), in one transaction: nothing is written when anything is
+/// refused. A cancelled event cannot be edited (409); the organizing organization stays the
+/// one it was created with. A capacity that differs from the current one goes through the rule
+/// of [`set_capacity`] (at most the room's seats; new seats go to the waiting line), but never
+/// below the seats taken: that needs the capacity endpoint's `surplus`. When a
+/// published event's times, room or online link change, everyone registered is told what
+/// changed (confirmed seats with the updated calendar entry), and a moved start gets its
+/// reminder again.
+pub async fn update(
+    pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
+    me: &CurrentUser,
+    id: i64,
+    input: EventInput,
+) -> Result<Event, AppError> {
+    me.require_verified()?;
+    let (me, settings, auth) = (me.clone(), settings.clone(), auth.clone());
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            dialect::lock_key(conn, &format!("event:{id}"))?;
+            let before = model::find_event(conn, id)?;
+            require_organizer(conn, &me, &before)?;
+            if before.status == CANCELLED {
+                return Err(AppError::Conflict(
+                    "A cancelled event cannot be edited.".into(),
+                ));
+            }
+            if input
+                .organization_id
+                .is_some_and(|org| Some(org) != before.organization_id)
+            {
+                return Err(AppError::validation(
+                    "organization_id",
+                    "cannot be changed after creation",
+                ));
+            }
+            let (fields, capacity) = parse(conn, &input)?;
+            check_room(conn, &fields, Some(id))?;
+            let now = Utc::now().naive_utc();
+            model::update_event(conn, id, &fields, now)?;
+            apply_themes(conn, id, &input.themes)?;
+            if capacity != before.capacity {
+                if capacity < before.seats_taken {
+                    return Err(AppError::validation(
+                        "capacity",
+                        format!(
+                            "{} seats are taken: to go below, change the capacity on its own \
+                             (POST /api/v1/events/{id}/capacity), saying what happens to the \
+                             people above it",
+                            before.seats_taken
+                        ),
+                    ));
+                }
+                let current = model::find_event(conn, id)?;
+                change_capacity(conn, &settings, &auth, &me, &current, capacity, None, now)?;
+            }
+            let after = model::find_event(conn, id)?;
+            let moved = after.starts_at != before.starts_at;
+            if moved {
+                model::reset_reminders(conn, id)?;
+            }
+            let mut told = 0;
+            if before.status == PUBLISHED {
+                if moved {
+                    schedule_reminder(conn, &after, now)?;
+                }
+                let changed = moved
+                    || after.ends_at != before.ends_at
+                    || after.room_id != before.room_id
+                    || after.online_url != before.online_url;
+                if changed {
+                    for r in model::live_registrations(conn, id)? {
+                        let lang = crate::web::Lang::parse(&r.lang).unwrap_or_default();
+                        let lines = event_mail::changes(conn, &before, &after, lang)?;
+                        let token = manage_token(&auth, &r.code);
+                        event_mail::notify_with(
+                            conn,
+                            &settings,
+                            &r,
+                            &after,
+                            Step::Changed,
+                            &token,
+                            &lines,
+                        )?;
+                        told += 1;
+                    }
+                }
+            }
+            auth_model::audit(
+                conn,
+                "event_update",
+                Some(me.user_id),
+                None,
+                "",
+                json!({ "event": id, "told": told }),
+                now,
+            )?;
+            Ok(after)
         })
+    })
+    .await
+}
+
+/// An organizers' message to the people registered.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BroadcastInput {
+    /// One line, 1 to 150 characters.
+    #[serde(default)]
+    pub subject: String,
+    /// Plain text, 1 to 5,000 characters; a blank line separates paragraphs.
+    #[serde(default)]
+    pub message: String,
+    /// `confirmed` (the people with a seat) or `all` (everyone registered, the waiting line too).
+    #[serde(default)]
+    pub audience: String,
+}
+
+/// Sends the organizers' message, one email per person through the job queue, each with the
+/// event's link and the link that manages the registration; returns how many people it goes to.
+pub async fn broadcast(
+    pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
+    me: &CurrentUser,
+    id: i64,
+    input: BroadcastInput,
+) -> Result<usize, AppError> {
+    let (me, settings, auth) = (me.clone(), settings.clone(), auth.clone());
+    db::run(pool, move |conn| {
+        dialect::write_transaction(conn, |conn| {
+            dialect::lock_key(conn, &format!("event:{id}"))?;
+            let event = model::find_event(conn, id)?;
+            require_organizer(conn, &me, &event)?;
+            let mut errors = FieldErrors::new();
+            let subject = text_field(&mut errors, "subject", &input.subject, 150, true);
+            if subject.contains(['\n', '\r']) {
+                push(&mut errors, "subject", "must be a single line");
+            }
+            let message = text_field(&mut errors, "message", &input.message, 5_000, true);
+            let confirmed_only = match input.audience.as_str() {
+                "confirmed" => true,
+                "all" => false,
+                _ => {
+                    push(&mut errors, "audience", "must be confirmed or all");
+                    false
+                }
+            };
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            if event.status == CANCELLED {
+                return Err(AppError::Conflict(
+                    "This event is cancelled: nobody is registered any more.".into(),
+                ));
+            }
+            let recipients = if confirmed_only {
+                model::confirmed_registrations(conn, id)?
+            } else {
+                model::live_registrations(conn, id)?
+            };
+            for r in &recipients {
+                let token = manage_token(&auth, &r.code);
+                event_mail::broadcast(conn, &settings, r, &event, &subject, &message, &token)?;
+            }
+            auth_model::audit(
+                conn,
+                "event_broadcast",
+                Some(me.user_id),
+                None,
+                "",
+                json!({
+                    "event": id,
+                    "audience": input.audience,
+                    "recipients": recipients.len(),
+                    "subject": subject,
+                }),
+                Utc::now().naive_utc(),
+            )?;
+            Ok(recipients.len())
+        })
+    })
+    .await
+}
+
+/// The organizations someone may create events for: active partners and founding members they
+/// belong to (admins: all of them; they may also organize for the cluster itself).
+pub async fn organizing_for(
+    pool: &Pool,
+    me: &CurrentUser,
+) -> Result<Vec<orgs::Organization>, AppError> {
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        let candidates = if me.is_admin() {
+            orgs::all(conn)?
+        } else {
+            orgs::of_user(conn, me.user_id)?
+                .into_iter()
+                .map(|(org, _)| org)
+                .collect()
+        };
+        Ok(candidates
+            .into_iter()
+            .filter(|org| org.status == orgs::ACTIVE && org.kind != "startup")
+            .collect())
+    })
+    .await
+}
+
+/// An event in the organizers' list.
+pub struct OrganizedEvent {
+    pub event: Event,
+    /// People in the waiting line.
+    pub waiting: i64,
+}
+
+/// The events someone organizes (admins: all), upcoming ones first (soonest first), then the
+/// past ones (latest first).
+pub async fn organized(pool: &Pool, me: &CurrentUser) -> Result<Vec<OrganizedEvent>, AppError> {
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        let events = if me.is_admin() {
+            model::organized_by(conn, None)?
+        } else {
+            let mine: Vec<i64> = orgs::of_user(conn, me.user_id)?
+                .into_iter()
+                .map(|(org, _)| org.id)
+                .collect();
+            model::organized_by(conn, Some(&mine))?
+        };
+        let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+        let waiting = model::waiting_counts(conn, &ids)?;
+        let now = Utc::now().naive_utc();
+        let (mut upcoming, past): (Vec<Event>, Vec<Event>) =
+            events.into_iter().partition(|e| e.ends_at > now);
+        upcoming.reverse();
+        Ok(upcoming
+            .into_iter()
+            .chain(past)
+            .map(|event| OrganizedEvent {
+                waiting: waiting
+                    .iter()
+                    .find(|(id, _)| *id == event.id)
+                    .map_or(0, |(_, n)| *n),
+                event,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// An event as its organizers manage it.
+pub struct OfficeEvent {
+    pub event: Event,
+    pub themes: Vec<String>,
+    /// The organizing organization's name (none: the cluster itself).
+    pub organization: Option<String>,
+    pub waiting: i64,
+    /// People registered (seats and waiting line): who a cancellation would tell.
+    pub registered: usize,
+}
+
+/// One event for its organizers (404 if there is none, 403 for anybody else).
+pub async fn for_office(pool: &Pool, me: &CurrentUser, id: i64) -> Result<OfficeEvent, AppError> {
+    let me = me.clone();
+    db::run(pool, move |conn| {
+        let event = model::find_event(conn, id)?;
+        require_organizer(conn, &me, &event)?;
+        let organization = match event.organization_id {
+            Some(org) => Some(orgs::find(conn, org)?.name),
+            None => None,
+        };
+        let waiting = model::waiting_counts(conn, &[id])?
+            .first()
+            .map_or(0, |(_, n)| *n);
+        Ok(OfficeEvent {
+            themes: model::theme_slugs(conn, id)?,
+            registered: model::live_registrations(conn, id)?.len(),
+            organization,
+            waiting,
+            event,
+        })
+    })
+    .await
+}
+
+/// An event of the public calendar: with its themes and its place in words.
+pub struct CalendarItem {
+    pub event: Event,
+    pub themes: Vec<String>,
+    pub place: String,
+}
+
+/// Upcoming published events, soonest first, about `theme` if given; and how many in all.
+pub async fn calendar(
+    pool: &Pool,
+    theme: Option<String>,
+    page: PageRequest,
+) -> Result<(Vec<CalendarItem>, i64), AppError> {
+    db::run(pool, move |conn| {
+        let (events, total) = model::upcoming_about(
+            conn,
+            Utc::now().naive_utc(),
+            theme.as_deref(),
+            page.offset(),
+            page.per_page,
+        )?;
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            out.push(CalendarItem {
+                themes: model::theme_slugs(conn, event.id)?,
+                place: event_mail::location(conn, &event)?,
+                event,
+            });
+        }
+        Ok((out, total))
     })
     .await
 }
@@ -1035,14 +1388,21 @@ pub async fn feed(
 /// How long before the start the reminder goes out.
 pub const REMIND_HOURS_BEFORE: i64 = 24;
 
-/// Queues the reminder of the day before (at once when the event is sooner). `deduplicate`
-/// keeps one job per event and start time; a job that ran early queues its successor without
-/// (its own row, with that key, is still there while it runs).
+/// Queues the reminder of the day before (at once when the event is sooner), one job per event
+/// and start time.
 fn schedule_reminder(
     conn: &mut DbConnection,
     event: &Event,
     now: NaiveDateTime,
-    deduplicate: bool,
+) -> Result<(), AppError> {
+    queue_reminder(conn, event, now, reminder_key(event))
+}
+
+fn queue_reminder(
+    conn: &mut DbConnection,
+    event: &Event,
+    now: NaiveDateTime,
+    key: String,
 ) -> Result<(), AppError> {
     let at = (event.starts_at - chrono::Duration::hours(REMIND_HOURS_BEFORE)).max(now);
     crate::jobs::enqueue(
@@ -1050,20 +1410,38 @@ fn schedule_reminder(
         &RemindAttendees { event: event.id },
         crate::jobs::EnqueueOptions {
             run_at: Some(at),
-            dedup_key: deduplicate.then(|| {
-                format!(
-                    "event-reminder:{}:{}",
-                    event.id,
-                    event.starts_at.and_utc().timestamp_micros()
-                )
-            }),
+            dedup_key: Some(key),
         },
     )?;
     Ok(())
 }
 
+/// The key of the reminder job of the event's start time.
+fn reminder_key(event: &Event) -> String {
+    format!(
+        "event-reminder:{}:{}",
+        event.id,
+        event.starts_at.and_utc().timestamp_micros()
+    )
+}
+
+/// The key of the job that a reminder run too early queues for later: the other of the pair
+/// `key` / `key:later` (its own row, with its key, is still there while it runs). A job queued
+/// for a start the event has left takes `key:later` too, so that the jobs of one start merge
+/// into one, whichever runs first.
+fn later_key(event: &Event, own: Option<&str>) -> String {
+    let key = reminder_key(event);
+    let later = format!("{key}:later");
+    if own == Some(later.as_str()) {
+        key
+    } else {
+        later
+    }
+}
+
 /// Job: the reminder of the day before to every confirmed person (once each; not to those who
-/// cancelled, nor for a cancelled event). Run early, it waits for its day again.
+/// cancelled, nor for a cancelled event). Run early, it waits for its day again (see
+/// [`later_key`]: the jobs queued for the starts an event has left merge into one).
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct RemindAttendees {
     pub event: i64,
@@ -1075,11 +1453,13 @@ impl crate::jobs::Job for RemindAttendees {
     async fn run(
         self,
         ctx: crate::jobs::JobContext,
-        _run: crate::jobs::JobRun,
+        run: crate::jobs::JobRun,
     ) -> Result<(), crate::jobs::JobError> {
         let (settings, auth) = (ctx.settings.clone(), ctx.auth.clone());
         db::run(&ctx.db, move |conn| {
             dialect::write_transaction(conn, |conn| {
+                // Serialised with edits: a start that moves resets who was reminded.
+                dialect::lock_key(conn, &format!("event:{}", self.event))?;
                 let Ok(event) = model::find_event(conn, self.event) else {
                     return Ok(());
                 };
@@ -1088,7 +1468,12 @@ impl crate::jobs::Job for RemindAttendees {
                     return Ok(());
                 }
                 if event.starts_at - chrono::Duration::hours(REMIND_HOURS_BEFORE) > now {
-                    return schedule_reminder(conn, &event, now, false);
+                    use diesel::OptionalExtension;
+                    let own = crate::jobs::model::find(conn, run.id)
+                        .optional()?
+                        .and_then(|job| job.dedup_key);
+                    let key = later_key(&event, own.as_deref());
+                    return queue_reminder(conn, &event, now, key);
                 }
                 for r in model::live_registrations(conn, event.id)? {
                     if model::mark_reminded(conn, r.id, now)? {

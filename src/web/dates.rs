@@ -77,6 +77,16 @@ pub fn date(at: DateTime<Utc>, lang: Lang) -> String {
     }
 }
 
+/// The month: « décembre 2026 », "December 2026".
+pub fn month(at: DateTime<Utc>, lang: Lang) -> String {
+    let local = at.with_timezone(&Paris);
+    let names = match lang {
+        Lang::Fr => &MOIS,
+        Lang::En => &MONTHS,
+    };
+    format!("{} {}", names[local.month0() as usize], local.year())
+}
+
 /// The time alone: « 18 h 30 », "6:30 pm".
 pub fn time(at: DateTime<Utc>, lang: Lang) -> String {
     let local = at.with_timezone(&Paris);
@@ -124,5 +134,9 @@ mod tests {
             datetime(at, Lang::Fr),
             "mercredi 1er juillet 2026, 9\u{a0}h"
         );
+        // 23:30 UTC on 31 December is already January in Paris.
+        let at = Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
+        assert_eq!(month(at, Lang::Fr), "janvier 2027");
+        assert_eq!(month(at, Lang::En), "January 2027");
     }
 }

@@ -34,12 +34,19 @@ impl FormState {
         errors: &FieldErrors,
         fields: &[&str],
     ) -> Self {
+        Self::with_messages(prefix, errors, fields, |m| t.get(message_key(m)).to_owned())
+    }
+
+    /// [`FormState::with_errors`] with a feature's own wording of the service's messages.
+    pub fn with_messages(
+        prefix: &'static str,
+        errors: &FieldErrors,
+        fields: &[&str],
+        translate: impl Fn(&str) -> String,
+    ) -> Self {
         let mut state = Self::new(prefix);
         for (field, messages) in errors {
-            let translated: Vec<String> = messages
-                .iter()
-                .map(|m| t.get(message_key(m)).to_owned())
-                .collect();
+            let translated: Vec<String> = messages.iter().map(|m| translate(m)).collect();
             if field == "token" {
                 state.general = translated.into_iter().next();
             } else {

@@ -111,6 +111,8 @@ struct DashboardPage {
     received: Vec<RequestRow>,
     sent: Vec<RequestRow>,
     flash: Option<String>,
+    /// Admins and members of active partners and founding members organize events.
+    organizer: bool,
 }
 
 #[derive(Deserialize)]
@@ -149,8 +151,13 @@ pub async fn dashboard(
     let offers = service::mine(&state.db, &me).await?;
     let received = requests::mine(&state.db, &me, true).await?;
     let sent = requests::mine(&state.db, &me, false).await?;
+    let organizer = me.is_admin()
+        || memberships
+            .iter()
+            .any(|(org, _)| org.status == "active" && org.kind != "startup");
     let t = lang.t();
     let page = DashboardPage {
+        organizer,
         layout: Layout::new(
             &req,
             lang,
