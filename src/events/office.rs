@@ -88,7 +88,7 @@ impl Status {
 }
 
 /// The service's messages (English, for API clients) in the visitor's language.
-fn message(t: Translator, m: &str) -> String {
+pub(super) fn message(t: Translator, m: &str) -> String {
     let number = || -> String { m.chars().filter(char::is_ascii_digit).collect() };
     let key = if m.starts_with("must be at most the room's") {
         return t
@@ -120,6 +120,16 @@ fn message(t: Translator, m: &str) -> String {
         "event_office.errors.organization"
     } else if m.starts_with("cannot be changed after creation") {
         "event_office.errors.organization_fixed"
+    } else if m.starts_with("must be within the event") {
+        "event_office.errors.within"
+    } else if m == "name at least one speaker" {
+        "event_office.errors.speaker_needed"
+    } else if m.starts_with("at most") && m.ends_with("speakers") {
+        "event_office.errors.speakers_many"
+    } else if m == "must contain letters" {
+        "event_office.errors.letters"
+    } else if m.contains("are the same person") {
+        "event_office.errors.same_speaker"
     } else if m == "must be a single line" {
         "event_office.errors.single_line"
     } else if m == "must be confirmed or all" {

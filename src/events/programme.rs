@@ -332,7 +332,10 @@ pub async fn save(
                 };
                 merged.entry(field).or_default().extend(messages);
             }
-            let form = FormState::with_errors("session", lang.t(), &merged, &FIELDS);
+            let t = lang.t();
+            let form = FormState::with_messages("session", &merged, &FIELDS, |m| {
+                super::office::message(t, m)
+            });
             let editing = given.session_id;
             render(
                 &req,

@@ -367,6 +367,11 @@ async fn organizers_write_the_agenda_from_their_space_and_conflicts_are_named() 
     assert_eq!(wrong.status, 422);
     assert!(wrong.html.contains("data-testid=\"error-summary\""));
     assert!(wrong.html.contains("value=\"Ouverture\""), "kept");
+    let words = text(&wrong.html);
+    assert!(
+        words.contains("après le début") && !words.contains("Ce champ n’est pas valide"),
+        "{words}"
+    );
 
     let added = organizer
         .submit(
@@ -381,7 +386,12 @@ async fn organizers_write_the_agenda_from_their_space_and_conflicts_are_named() 
             ],
         )
         .await;
-    assert_eq!(added.location, format!("{page}?ok=ajoutee"), "{}", text(&added.html));
+    assert_eq!(
+        added.location,
+        format!("{page}?ok=ajoutee"),
+        "{}",
+        text(&added.html)
+    );
     let html = text(&organizer.page(&added.location).await);
     assert!(
         html.contains("Session ajoutée") && html.contains("Élodie Martin, Karim Benali"),
