@@ -161,3 +161,78 @@ async fn a_guest_registers_confirms_by_the_emailed_link_and_cancels_by_the_next_
     registered_as_guest(c, &app, &sink, "leo@amiens.example", &b).await;
     b.close().await;
 }
+
+/// The people's and organizers' pages around registrations, in Chromium at desktop and phone
+/// width: my registrations, the roster, the door (a check-in by click) and the agenda editor.
+#[tokio::test]
+async fn registrations_pages_fit_desktop_and_phone_and_check_in_works_by_click() {
+    use crate::common::accounts::PASSWORD;
+    use crate::common::browser::wait_path;
+    use crate::events::{people, stage};
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+    let id = {
+        let mut body = crate::events::event(&s, "Atelier diagnostic", &soon(3), &soon(5), 2);
+        body["approval"] = json!(false);
+        crate::events::published(&app, &s, body).await
+    };
+    let p = people(&app, 3, "porte");
+    for who in &p {
+        call(
+            &app,
+            Some(who),
+            "POST",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        )
+        .await;
+    }
+    call(
+        &app,
+        Some(&s.organizer),
+        "POST",
+        &format!("/api/v1/events/{id}/sessions"),
+        Some(
+            json!({"title": "Accueil et café", "starts_at": soon(3), "ends_at": soon(4),
+                    "room_id": s.room, "speakers": ["Élodie Martin"]}),
+        ),
+    )
+    .await;
+    for (width, height, name) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        let Some(b) = browser::start(width, height).await else {
+            return;
+        };
+        let c = &b.client;
+        if name == "phone" {
+            phone_screen(c, width, height).await;
+        }
+        c.goto(&app.url("/connexion")).await.unwrap();
+        fill(c, "#email", "paul@engie.example").await;
+        fill(c, "#password", PASSWORD).await;
+        click(c, "[data-testid=login-form] button[type=submit]").await;
+        wait_path(c, "/compte").await;
+        for (page, shot) in [
+            (format!("/espace/evenements/{id}/inscriptions"), "roster"),
+            (format!("/espace/evenements/{id}/programme"), "programme"),
+            ("/espace/inscriptions".to_owned(), "mine"),
+        ] {
+            c.goto(&app.url(&page)).await.unwrap();
+            c.find(Locator::Css("main h1")).await.expect("a heading");
+            assert_fits(c, &page).await;
+            b.screenshot(&format!("{shot}-{name}")).await;
+        }
+        // The door: the first person marked present by a click, the count follows.
+        c.goto(&app.url(&format!("/espace/evenements/{id}/accueil")))
+            .await
+            .unwrap();
+        if name == "desktop" {
+            wait_text(c, "[data-testid=attendance]", "0").await;
+            click(c, "[data-testid=check-in]").await;
+            wait_text(c, "[data-testid=flash]", "présence enregistrée").await;
+            wait_text(c, "[data-testid=attendance]", "1 présents sur 2").await;
+        }
+        assert_fits(c, "the door").await;
+        b.screenshot(&format!("door-{name}")).await;
+        b.close().await;
+    }
+}
