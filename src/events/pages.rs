@@ -192,6 +192,8 @@ struct ShowPage {
     cancelled: bool,
     /// Registrations wait for the organizers' approval.
     approval: bool,
+    /// The viewer organizes it: a link to its page in the members' space.
+    manage_href: Option<String>,
     signed_in: bool,
     sign_in_href: String,
     /// The viewer's registration: status key and place in line.
@@ -254,6 +256,7 @@ async fn render_show(
         capacity: e.capacity,
         cancelled: e.status == "cancelled",
         approval: e.approval,
+        manage_href: p.organizer.then(|| format!("/espace/evenements/{}", e.id)),
         signed_in: viewer.is_some(),
         sign_in_href: format!("/connexion?suivant={back}"),
         mine: p.mine.map(|m| {

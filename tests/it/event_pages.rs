@@ -238,6 +238,18 @@ async fn organizers_review_the_roster_and_check_people_in_at_the_door() {
     assert_eq!(lea.get(&roster).await.status, 403);
     let organizer = Visitor::new(&app);
     organizer.sign_in("paul@engie.example", PASSWORD).await;
+    // The public page leads its organizers to their office, and nobody else.
+    assert!(
+        organizer
+            .page(page)
+            .await
+            .contains("data-testid=\"manage-event\"")
+    );
+    assert!(
+        !lea.page(page)
+            .await
+            .contains("data-testid=\"manage-event\"")
+    );
     let html = organizer.page(&roster).await;
     assert!(text(&html).contains("Léa Martin") && text(&html).contains("En attente de validation"));
     // Approve from the page: the person is confirmed and told.
