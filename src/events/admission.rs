@@ -119,7 +119,7 @@ pub async fn register_guest(
 /// Seats a person who just became eligible (a guest who confirmed their address, someone the
 /// organizers approved), or puts them at the end of the line, or before the organizers when
 /// the event asks for approval. Returns the registration and the email it is owed.
-fn admit(
+pub(super) fn admit(
     conn: &mut DbConnection,
     event: &Event,
     r: &Registration,
@@ -295,8 +295,11 @@ impl crate::jobs::Job for ExpireOffer {
     ) -> Result<(), crate::jobs::JobError> {
         let (settings, auth) = (ctx.settings.clone(), ctx.auth.clone());
         db::run(&ctx.db, move |conn| {
-            let Ok(found) = model::find_registration(conn, self.registration) else {
-                return Ok(());
+            let found = match model::find_registration(conn, self.registration) {
+                Ok(found) => found,
+                // Gone with its event: nothing to pass on.
+                Err(diesel::result::Error::NotFound) => return Ok(()),
+                Err(e) => return Err(e.into()),
             };
             dialect::write_transaction(conn, |conn| {
                 dialect::lock_key(conn, &format!("event:{}", found.event_id))?;

@@ -246,7 +246,9 @@ pub async fn bookings(
     let from = match q.from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => agenda::paris_today(),
         Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| AppError::validation("from", "must be a day such as 2026-03-12"))?,
+            .ok()
+            .filter(|d| (2000..=2100).contains(&chrono::Datelike::year(d)))
+            .ok_or_else(|| AppError::validation("from", "must be a day such as 2026-03-12"))?,
     };
     let days = q.days.unwrap_or(7);
     let found = agenda::room_bookings(&state.db, &me, id.into_inner(), from, days).await?;

@@ -241,7 +241,9 @@ pub async fn room_week(
     let asked = query
         .semaine
         .as_deref()
-        .and_then(|raw| NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok());
+        .and_then(|raw| NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok())
+        // A sane calendar only (dates far out would overflow the week's arithmetic).
+        .filter(|d| (2000..=2100).contains(&d.year()));
     let monday = monday_of(asked.unwrap_or(today));
     let found = agenda::room_bookings(&state.db, &me, id, monday, 7).await?;
     let t = lang.t();

@@ -831,3 +831,31 @@ pub fn upcoming_about(
     let total = filtered().count().get_result(conn)?;
     Ok((items, total))
 }
+
+/// Gives every seat back (the event is cancelled: nobody holds one).
+pub fn release_all_seats(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(events::table.find(id))
+        .set((events::seats_taken.eq(0), events::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Makes a guest's request the signed-in person's own (same verified address).
+pub fn claim(
+    conn: &mut DbConnection,
+    id: i64,
+    user_id: i64,
+    name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(registrations::table.find(id))
+        .set((
+            registrations::user_id.eq(user_id),
+            registrations::name.eq(name),
+            registrations::updated_at.eq(now),
+        ))
+        .execute(conn)
+}

@@ -91,11 +91,16 @@ fn push(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
     errors.entry(field.into()).or_default().push(message.into());
 }
 
+/// Years an event can have (the databases' ranges differ far beyond them).
+fn sane(at: &NaiveDateTime) -> bool {
+    (2000..=2100).contains(&chrono::Datelike::year(at))
+}
+
 /// A date and time: RFC 3339, or local Paris time; stored as UTC.
 pub fn parse_when(raw: &str) -> Option<NaiveDateTime> {
     let raw = raw.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Some(at.with_timezone(&Utc).naive_utc());
+        return Some(at.with_timezone(&Utc).naive_utc()).filter(sane);
     }
     let local = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
@@ -105,6 +110,7 @@ pub fn parse_when(raw: &str) -> Option<NaiveDateTime> {
         .from_local_datetime(&local)
         .earliest()
         .map(|at| at.with_timezone(&Utc).naive_utc())
+        .filter(sane)
 }
 
 /// Valid fields, or every field's problem (the room's existence and size are checked with the
@@ -253,8 +259,12 @@ pub(super) fn organizes(
     if me.is_admin() {
         return Ok(true);
     }
+    // Members of the organizing organization while it is active (not once suspended).
     Ok(match event.organization_id {
-        Some(org) => orgs::role_of(conn, org, me.user_id)?.is_some(),
+        Some(org) => {
+            orgs::role_of(conn, org, me.user_id)?.is_some()
+                && orgs::find(conn, org)?.status == orgs::ACTIVE
+        }
         None => false,
     })
 }
@@ -432,6 +442,8 @@ pub async fn set_status(
                 }
                 // Guests who never confirmed their address are let go quietly.
                 model::cancel_unconfirmed(conn, id, now)?;
+                // Nobody holds a seat any more.
+                model::release_all_seats(conn, id, now)?;
             }
             Ok(event)
         })
@@ -916,19 +928,27 @@ pub(super) fn promote(
 ) -> Result<Vec<(Registration, Step)>, AppError> {
     let event = model::find_event(conn, event_id)?;
     let mut promoted = Vec::new();
+    if now >= event.ends_at {
+        // Over: a seat given back afterwards goes to nobody.
+        return Ok(promoted);
+    }
+    // An offer never runs past the start: too close to it, the seat is given at once.
+    let offer_until = event
+        .offer_hours
+        .map(|hours| (now + chrono::Duration::hours(i64::from(hours))).min(event.starts_at))
+        .filter(|until| *until > now);
     while let Some(next) = model::first_waiting(conn, event_id)? {
         if !model::take_seat(conn, event_id, now)? {
             break;
         }
-        let moved = match event.offer_hours {
+        let moved = match offer_until {
             None => {
                 let ok =
                     model::set_registration_status(conn, next.id, &[WAITLISTED], CONFIRMED, now)?;
                 promoted.push((next, Step::Promoted));
                 ok
             }
-            Some(hours) => {
-                let until = now + chrono::Duration::hours(i64::from(hours));
+            Some(until) => {
                 let ok = model::offer(conn, next.id, until, now)?;
                 crate::jobs::enqueue(
                     conn,
@@ -1092,12 +1112,21 @@ pub async fn register(
                 return Err(AppError::Conflict(problem));
             }
             let email = me.email.to_lowercase();
-            if let Some(live) = model::live_registration(conn, event_id, &email)? {
-                return Err(AppError::Conflict(if live.status == PENDING_EMAIL {
-                    "A registration for your address waits for its confirmation: use the link we emailed.".into()
-                } else {
-                    "You are already registered.".into()
-                }));
+            let live = match model::live_registration_of(conn, event_id, me.user_id, &email)? {
+                Some(r) => Some(r),
+                None => model::live_registration(conn, event_id, &email)?,
+            };
+            if let Some(live) = live {
+                if live.status != PENDING_EMAIL || live.email != email {
+                    return Err(AppError::Conflict("You are already registered.".into()));
+                }
+                // A guest request made with my (verified) address: signed in, it is mine now.
+                model::claim(conn, live.id, me.user_id, &me.display_name, now)?;
+                let (r, step) =
+                    super::admission::admit(conn, &event, &live, PENDING_EMAIL, false, now)?;
+                let token = manage_token(&auth, &r.code);
+                event_mail::notify(conn, &settings, &r, &event, step, &token)?;
+                return view(conn, r);
             }
             let (status, step) = if event.approval {
                 (PENDING_APPROVAL, Step::AwaitingApproval)

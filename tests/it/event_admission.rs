@@ -659,3 +659,127 @@ async fn new_emails_are_sent_in_english_to_english_speaking_guests() {
     assert!(subject.starts_with("Registration confirmed"), "{subject}");
     assert_eq!(mails_to(&app, "sam@amiens.example").len(), 2);
 }
+
+#[tokio::test]
+async fn edges_found_in_review_hold() {
+    let app = TestApp::spawn().await;
+    let s = stage(&app).await;
+
+    // An offer never runs past the event's start.
+    let mut body = event(&s, "Atelier imminent", &soon(1), &soon(3), 1);
+    body["offer_hours"] = json!(24);
+    let id = published(&app, &s, body).await;
+    let p = people(&app, 2, "imminent");
+    let regs = ids(&register_each(&app, id, &p).await);
+    call(
+        &app,
+        Some(&p[0]),
+        "DELETE",
+        &format!("/api/v1/registrations/{}", regs[0]),
+        None,
+    )
+    .await;
+    let r = json_of(
+        call(
+            &app,
+            Some(&p[1]),
+            "GET",
+            &format!("/api/v1/registrations/{}", regs[1]),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(r["status"], "offered");
+    let until =
+        chrono::DateTime::parse_from_rfc3339(r["offer_expires_at"].as_str().unwrap()).unwrap();
+    let e = get_event(&app, id).await;
+    let starts = chrono::DateTime::parse_from_rfc3339(e["starts_at"].as_str().unwrap()).unwrap();
+    assert_eq!(until, starts, "held until the start, not for 24 hours");
+
+    // A cancelled event holds no seat any more.
+    call(
+        &app,
+        Some(&s.organizer),
+        "POST",
+        &format!("/api/v1/events/{id}/cancel"),
+        None,
+    )
+    .await;
+    let e = get_event(&app, id).await;
+    assert_eq!(
+        (e["seats_taken"].clone(), e["status"].clone()),
+        (json!(0), json!("cancelled"))
+    );
+
+    // Years out of any calendar are field errors, not server errors.
+    let res = call(
+        &app,
+        Some(&s.organizer),
+        "POST",
+        "/api/v1/events",
+        Some(event(
+            &s,
+            "Très loin",
+            "-5000-01-01T10:00",
+            "-5000-01-01T12:00",
+            5,
+        )),
+    )
+    .await;
+    assert!(problem(res, 422, "validation_failed").await["errors"]["starts_at"].is_array());
+
+    // A guest request made with my address is mine once I register signed in.
+    let open = published(&app, &s, event(&s, "Rencontre", &soon(48), &soon(50), 5)).await;
+    let lea =
+        crate::common::accounts::verified_user(&app, "lea@startup.fr", "Léa", "startup_founder")
+            .await;
+    guest(&app, open, "Quelqu’un", "lea@startup.fr").await;
+    let res = call(
+        &app,
+        Some(&crate::common::accounts::bearer(&lea)),
+        "POST",
+        &format!("/api/v1/events/{open}/registrations"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let mine = json_of(res).await;
+    assert_eq!(mine["status"], "confirmed");
+    assert_eq!(
+        registrations_count(&app) - 2,
+        1,
+        "one registration, taken over"
+    );
+    let res = call(
+        &app,
+        Some(&crate::common::accounts::bearer(&lea)),
+        "POST",
+        &format!("/api/v1/events/{open}/registrations"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 409, "twice");
+
+    // A suspended organization's members no longer organize its events.
+    let roster = || {
+        call(
+            &app,
+            Some(&s.organizer),
+            "GET",
+            &format!("/api/v1/events/{open}/registrations"),
+            None,
+        )
+    };
+    assert_eq!(roster().await.status(), 200);
+    let res = call(
+        &app,
+        Some(&s.boss),
+        "PATCH",
+        &format!("/api/v1/admin/organizations/{}", s.partner),
+        Some(json!({"suspended": true})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(roster().await.status(), 403);
+}
