@@ -517,24 +517,25 @@ pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Event> {
 }
 
 /// A person's live registration for an event, by account or by their (verified) address for
-/// one made as a guest.
+/// one made as a guest. Two indexed lookups (one `OR` would scan the event's registrations).
 pub fn live_registration_of(
     conn: &mut DbConnection,
     event_id: i64,
     user_id: i64,
     email: &str,
 ) -> QueryResult<Option<Registration>> {
-    registrations::table
+    let by_account = registrations::table
+        .filter(registrations::user_id.eq(user_id))
         .filter(registrations::event_id.eq(event_id))
-        .filter(
-            registrations::user_id
-                .eq(user_id)
-                .or(registrations::email.eq(email.to_lowercase())),
-        )
         .filter(registrations::status.ne(CANCELLED))
         .select(Registration::as_select())
         .first(conn)
-        .optional()
+        .optional()?;
+    match by_account {
+        Some(r) => Ok(Some(r)),
+        None if email.is_empty() => Ok(None),
+        None => live_registration(conn, event_id, &email.to_lowercase()),
+    }
 }
 
 /// The events of a feed: published or cancelled, ending after `from`, about `theme` if given.

@@ -1112,10 +1112,7 @@ pub async fn register(
                 return Err(AppError::Conflict(problem));
             }
             let email = me.email.to_lowercase();
-            let live = match model::live_registration_of(conn, event_id, me.user_id, &email)? {
-                Some(r) => Some(r),
-                None => model::live_registration(conn, event_id, &email)?,
-            };
+            let live = model::live_registration_of(conn, event_id, me.user_id, &email)?;
             if let Some(live) = live {
                 if live.status != PENDING_EMAIL || live.email != email {
                     return Err(AppError::Conflict("You are already registered.".into()));
