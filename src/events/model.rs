@@ -433,20 +433,24 @@ pub fn first_waiting(conn: &mut DbConnection, event_id: i64) -> QueryResult<Opti
         .optional()
 }
 
-/// A waiting registration's place in the queue (1 for the next one).
+/// A waiting registration's place in the queue (1 for the next one): two range counts on the
+/// line's index (one `OR` would scan the whole line).
 pub fn waitlist_position(conn: &mut DbConnection, r: &Registration) -> QueryResult<i64> {
-    registrations::table
-        .filter(registrations::event_id.eq(r.event_id))
-        .filter(registrations::status.eq(WAITLISTED))
-        .filter(
-            registrations::queued_at
-                .lt(r.queued_at)
-                .or(registrations::queued_at
-                    .eq(r.queued_at)
-                    .and(registrations::id.le(r.id))),
-        )
+    let line = || {
+        registrations::table
+            .filter(registrations::event_id.eq(r.event_id))
+            .filter(registrations::status.eq(WAITLISTED))
+    };
+    let before: i64 = line()
+        .filter(registrations::queued_at.lt(r.queued_at))
         .count()
-        .get_result(conn)
+        .get_result(conn)?;
+    let same_time: i64 = line()
+        .filter(registrations::queued_at.eq(r.queued_at))
+        .filter(registrations::id.le(r.id))
+        .count()
+        .get_result(conn)?;
+    Ok(before + same_time)
 }
 
 pub fn theme_slugs(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<String>> {
