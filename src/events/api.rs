@@ -127,6 +127,10 @@ pub struct EventResource {
     /// `draft`, `published` or `cancelled`.
     pub status: String,
     pub themes: Vec<String>,
+    /// Registrations wait for the organizers' approval.
+    pub approval: bool,
+    /// Timed-offer mode: a freed seat is held this many hours for the first in line.
+    pub offer_hours: Option<i32>,
 }
 
 impl EventResource {
@@ -150,6 +154,8 @@ impl EventResource {
             seats_taken: e.seats_taken,
             status: e.status,
             themes,
+            approval: e.approval,
+            offer_hours: e.offer_hours,
         }
     }
 }

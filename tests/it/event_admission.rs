@@ -238,7 +238,11 @@ async fn in_approval_mode_the_organizers_decide_and_people_are_told() {
     let answers = register_each(&app, id, &p).await;
     assert!(answers.iter().all(|r| r["status"] == "pending_approval"));
     let regs = ids(&answers);
-    assert_eq!(get_event(&app, id).await["seats_taken"], 0);
+    let e = get_event(&app, id).await;
+    assert_eq!(
+        (e["seats_taken"].clone(), e["approval"].clone()),
+        (json!(0), json!(true))
+    );
     let (subject, _, _) = nth_mail(&app, "candidat0@amiens.example", 1).await;
     assert!(
         subject.starts_with("Demande d’inscription reçue"),
@@ -307,6 +311,7 @@ async fn in_timed_offer_mode_a_freed_seat_is_held_then_passed_on() {
     let mut body = event(&s, "Visite du réseau de chaleur", &soon(72), &soon(74), 1);
     body["offer_hours"] = json!(2);
     let id = published(&app, &s, body).await;
+    assert_eq!(get_event(&app, id).await["offer_hours"], 2);
     let p = people(&app, 4, "offre");
     let regs = ids(&register_each(&app, id, &p).await);
     let registration = |i: usize| {
