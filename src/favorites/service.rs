@@ -27,6 +27,8 @@ pub async fn organization(
     let user_id = me.user_id;
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
+            // One person's follows change one at a time: two clicks at once cannot both insert.
+            dialect::lock_key(conn, &format!("favorites:{user_id}"))?;
             let org = orgs::find(conn, id)?;
             if on && org.status != orgs::ACTIVE {
                 return Err(AppError::NotFound);
@@ -48,6 +50,7 @@ pub async fn theme(pool: &Pool, me: &CurrentUser, slug: String, on: bool) -> Res
     let user_id = me.user_id;
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
+            dialect::lock_key(conn, &format!("favorites:{user_id}"))?;
             let id = match crate::themes::model::resolve(conn, std::slice::from_ref(&slug))? {
                 Ok(ids) if ids.len() == 1 => ids[0],
                 _ => return Err(AppError::NotFound),

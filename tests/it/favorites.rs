@@ -180,3 +180,34 @@ async fn people_follow_organizations_and_themes_and_see_what_is_new() {
     assert_eq!(favorites["themes"], json!([]));
     assert_eq!(favorites["organizations"][0]["id"], hydro);
 }
+
+/// Two clicks at once (two tabs, a double tap): following stays idempotent on both backends.
+#[tokio::test]
+async fn following_at_once_from_several_tabs_is_still_idempotent() {
+    let app = TestApp::spawn().await;
+    let boss = admin(&app, "equipe@amiens-cluster.fr").await;
+    let owner = verified_user(&app, "lea@startups.fr", "Léa", "startup_founder").await;
+    let fan = verified_user(&app, "karim@amiens.fr", "Karim", "startup_founder").await;
+    let org = org_with_offering(&app, &boss, &owner, "Hydrogène Picard", "energie", false).await;
+    let follow = format!("/api/v1/favorites/organizations/{org}");
+    let theme = "/api/v1/favorites/themes/energie";
+    let answers = futures_util::future::join_all((0..40).map(|i| {
+        call(
+            &app,
+            "PUT",
+            &fan,
+            if i % 4 == 0 { theme } else { &follow },
+            None,
+        )
+    }))
+    .await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    assert!(statuses.iter().all(|s| *s == 204), "{statuses:?}");
+    let mine: Value = call(&app, "GET", &fan, "/api/v1/favorites", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["organizations"].as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine["themes"].as_array().unwrap().len(), 1, "{mine}");
+}
