@@ -672,7 +672,7 @@ pub async fn update(
     let current = service::for_office(&state.db, &me, id).await?;
     let auth: Arc<AuthState> = auth.into_inner();
     let input = values.input(Some(current.event.capacity));
-    match service::update(&state.db, &state.settings, &auth, &me, id, input).await {
+    match service::update_details(&state.db, &state.settings, &auth, &me, id, input).await {
         Ok(_) => Ok(respond::see_other(&format!(
             "/espace/evenements/{id}?ok=enregistre"
         ))),

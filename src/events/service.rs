@@ -618,12 +618,40 @@ pub async fn update(
     id: i64,
     input: EventInput,
 ) -> Result<Event, AppError> {
+    update_with(pool, settings, auth, me, id, input, false).await
+}
+
+/// [`update`] of everything but the capacity, which stays what it is when the transaction reads
+/// it (the office's form, where the capacity has its own form: a change made meanwhile is kept).
+pub async fn update_details(
+    pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
+    me: &CurrentUser,
+    id: i64,
+    input: EventInput,
+) -> Result<Event, AppError> {
+    update_with(pool, settings, auth, me, id, input, true).await
+}
+
+async fn update_with(
+    pool: &Pool,
+    settings: &Settings,
+    auth: &Arc<AuthState>,
+    me: &CurrentUser,
+    id: i64,
+    mut input: EventInput,
+    keep_capacity: bool,
+) -> Result<Event, AppError> {
     me.require_verified()?;
     let (me, settings, auth) = (me.clone(), settings.clone(), auth.clone());
     db::run(pool, move |conn| {
         dialect::write_transaction(conn, |conn| {
             dialect::lock_key(conn, &format!("event:{id}"))?;
             let before = model::find_event(conn, id)?;
+            if keep_capacity {
+                input.capacity = before.capacity;
+            }
             require_organizer(conn, &me, &before)?;
             if before.status == CANCELLED {
                 return Err(AppError::Conflict(
