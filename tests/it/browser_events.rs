@@ -11,13 +11,7 @@ use serde_json::{Value, json};
 
 use crate::common::accounts::{admin, bearer};
 use crate::common::{TestApp, wait_until};
-use crate::events::call;
-
-fn soon(hours: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(hours))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
+use crate::events::{call, soon};
 
 /// The text of the email to `to` whose subject starts so, as it reached the SMTP server.
 async fn mail_text(sink: &SmtpSink, to: &str, subject: &str) -> String {

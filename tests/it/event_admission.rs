@@ -8,13 +8,7 @@ use mail_parser::MimeHeaders;
 use serde_json::{Value, json};
 
 use crate::common::{TestApp, problem};
-use crate::events::{call, event, mails_to, nth_mail, parse_ics, people, published, stage};
-
-fn soon(hours: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(hours))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
+use crate::events::{call, event, mails_to, nth_mail, parse_ics, people, published, soon, stage};
 
 /// The token of the first link to `/inscriptions?jeton=` in an email's text.
 fn link_token(text: &str) -> String {

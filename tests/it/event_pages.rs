@@ -8,13 +8,7 @@ use serde_json::{Value, json};
 use crate::common::TestApp;
 use crate::common::accounts::{PASSWORD, verified_user};
 use crate::common::visitor::{Visitor, text};
-use crate::events::{call, event, nth_mail, parse_ics, published, stage};
-
-fn soon(hours: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(hours))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
+use crate::events::{call, event, nth_mail, parse_ics, published, soon, stage};
 
 fn token_in(text: &str) -> String {
     crate::common::accounts::token_in(text)

@@ -12,6 +12,13 @@ use crate::common::{JWT_SECRET, TestApp, problem};
 
 /// `n` verified people with access tokens, made directly in the database (signing up a
 /// thousand people through argon2 would measure the hasher, not the registrations).
+/// A time `hours` from now, in RFC 3339 (UTC).
+pub(crate) fn soon(hours: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(hours))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
 pub(crate) fn people(app: &TestApp, n: usize, prefix: &str) -> Vec<String> {
     let keys = quai::auth::tokens::TokenKeys::new(JWT_SECRET, "http://127.0.0.1/").unwrap();
     let mut conn = app.connect();
