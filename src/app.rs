@@ -21,6 +21,7 @@ use crate::jobs::JobContext;
 use crate::jobs::Registry;
 use crate::jobs::worker::{Worker, WorkerConfig, WorkerHandle};
 use crate::mail::{MailError, Mailer, SendEmail};
+use crate::search::Search;
 use crate::telemetry::{self, Metrics, StateLabels};
 use crate::web::{assets, errors};
 
@@ -30,6 +31,16 @@ pub struct AppState {
     pub db: Pool,
     pub db_target: Target,
     pub mailer: Arc<Mailer>,
+    pub search: Search,
+}
+
+/// Where the findable documents come from, one source per kind.
+pub fn sources() -> Vec<Box<dyn crate::search::Source>> {
+    vec![
+        Box::new(crate::orgs::search::Organizations),
+        Box::new(crate::marketplace::search::Offerings),
+        Box::new(crate::events::search::Events),
+    ]
 }
 
 /// Every kind of job this build knows how to run.
@@ -40,6 +51,9 @@ pub fn registry() -> Registry {
         .register::<crate::marketplace::requests::ExpireRequest>()
         .register::<crate::events::service::RemindAttendees>()
         .register::<crate::events::admission::ExpireOffer>()
+        .register::<crate::search::sync::SyncDocument>()
+        .register::<crate::search::sync::RebuildIndex>()
+        .register::<crate::search::sync::PrepareIndex>()
 }
 
 /// Start-up failures: one clear line each.
@@ -51,6 +65,8 @@ pub enum StartError {
     Database(#[from] db::DbError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error("search: {0}")]
+    Search(#[from] crate::search::SearchError),
     #[error("cannot listen on {addr} (QUAI_BIND): {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -73,6 +89,7 @@ pub struct Runtime {
     pub db_target: Target,
     pub mailer: Arc<Mailer>,
     pub metrics: Arc<Metrics>,
+    pub search: Search,
 }
 
 impl Runtime {
@@ -90,6 +107,20 @@ impl Runtime {
         tracing::info!(database = %db_target.display(), "database ready");
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
         tracing::info!(transport = mailer.kind(), "mail ready");
+        let search = Search::from_settings(&settings, sources())?;
+        tracing::info!(engine = search.engine.name(), "search ready");
+        // The index's settings are applied, and an empty index filled, by a job: the engine
+        // may be down at start-up, the queue retries.
+        match db.get() {
+            Ok(mut conn) => {
+                if let Err(e) = crate::search::sync::enqueue_prepare(&mut conn) {
+                    tracing::warn!(error = %e, "search: could not enqueue the index preparation");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "search: no connection to enqueue the index preparation")
+            }
+        }
         Ok(Self {
             settings,
             auth,
@@ -97,6 +128,7 @@ impl Runtime {
             db_target,
             mailer,
             metrics: Arc::new(Metrics::default()),
+            search,
         })
     }
 
@@ -108,6 +140,7 @@ impl Runtime {
             mailer: self.mailer.clone(),
             settings: Arc::new(self.settings.clone()),
             metrics: self.metrics.clone(),
+            search: self.search.clone(),
         };
         Worker::new(ctx, registry(), WorkerConfig::from_settings(&self.settings))
     }
@@ -128,6 +161,7 @@ impl Runtime {
         (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks; requests about them"),
         (name = "favorites", description = "The organizations and themes a person follows"),
         (name = "events", description = "Venues, thematic events, registrations and the waiting list, agendas and rooms' bookings"),
+        (name = "search", description = "Search over everything, French first: typos, accents, plurals and synonyms forgiven"),
         (name = "admin", description = "The back office: users, roles, audit log, job queue, test email")
     ),
     modifiers(&BearerAuth)
@@ -162,6 +196,7 @@ impl Application {
             db_target: target,
             mailer,
             metrics,
+            search,
         } = runtime;
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartError::Bind {
             addr: settings.bind,
@@ -177,6 +212,7 @@ impl Application {
             db: pool,
             db_target: target,
             mailer,
+            search,
         });
         let metrics = web::Data::from(metrics);
         let auth = web::Data::from(auth);
@@ -356,7 +392,9 @@ fn routes(
                 .service(crate::events::agenda_api::create)
                 .service(crate::events::agenda_api::update)
                 .service(crate::events::agenda_api::remove)
-                .service(crate::events::agenda_api::bookings),
+                .service(crate::events::agenda_api::bookings)
+                .service(crate::search::api::search)
+                .service(crate::search::api::suggest),
         )
         .split_for_parts();
     let openapi = web::Data::new(api);
@@ -385,7 +423,7 @@ fn routes(
         .configure(crate::events::agenda_pages::configure)
         .configure(crate::events::office::configure)
         .route("/mentorat", web::get().to(home::placeholder))
-        .route("/recherche", web::get().to(home::placeholder))
+        .configure(crate::search::pages::configure)
         .configure(crate::accounts::pages::configure)
         .configure(crate::admin::pages::configure)
         .configure(crate::orgs::logo_pages::configure)
@@ -435,12 +473,13 @@ async fn metrics_text(
         .body(metrics.encode())
 }
 
-/// Ready when the database answers. Mail is reported but does not make the platform unready:
-/// messages wait in the queue until the server is back.
+/// Ready when the database answers. Mail and search are reported but do not make the platform
+/// unready: messages and index updates wait in the queue until their server is back.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let (database, mail) = tokio::join!(
+    let (database, mail, search) = tokio::join!(
         db::run(&state.db, |conn| Ok(db::dialect::ping(conn)?)),
-        state.mailer.check()
+        state.mailer.check(),
+        state.search.engine.health()
     );
     let ok = database.is_ok();
     if let Err(e) = &database {
@@ -449,11 +488,15 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if let Err(e) = &mail {
         tracing::warn!(error = %e, transport = state.mailer.kind(), "readiness: mail check failed");
     }
+    if let Err(e) = &search {
+        tracing::warn!(error = %e, engine = state.search.engine.name(), "readiness: search check failed");
+    }
     let body = json!({
         "status": if ok { "ready" } else { "unavailable" },
         "checks": {
             "database": if ok { "ok" } else { "unavailable" },
             "mail": if mail.is_ok() { "ok" } else { "unavailable" },
+            "search": if search.is_ok() { "ok" } else { "unavailable" },
         },
     });
     if ok {

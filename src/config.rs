@@ -82,6 +82,14 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// Sender of every email (`QUAI_MAIL_FROM`).
     pub mail_from: String,
+    /// Meilisearch's URL; unset: the embedded index in `<data_dir>/search` (`QUAI_MEILI_URL`).
+    pub meili_url: Option<Url>,
+    /// Meilisearch's API key (`QUAI_MEILI_KEY`).
+    pub meili_key: Option<Secret>,
+    /// Name of Quai's index in Meilisearch (`QUAI_MEILI_INDEX`).
+    pub meili_index: String,
+    /// Seconds to wait for Meilisearch: a request, or a task to finish (`QUAI_MEILI_TIMEOUT`).
+    pub meili_timeout: u64,
     /// Whether `quai serve` also runs the job worker (`QUAI_SERVE_JOBS`).
     pub serve_jobs: bool,
     /// Jobs one worker runs at once (`QUAI_JOBS_CONCURRENCY`).
@@ -123,6 +131,10 @@ impl Default for Settings {
             workers: 0,
             smtp_url: None,
             mail_from: "Quai · Amiens Cluster <quai@localhost>".to_owned(),
+            meili_url: None,
+            meili_key: None,
+            meili_index: "quai".to_owned(),
+            meili_timeout: 10,
             serve_jobs: true,
             jobs_concurrency: 4,
             jobs_poll_ms: 1000,
@@ -161,6 +173,10 @@ impl fmt::Debug for Settings {
                 &self.smtp_url.as_ref().map(|u| redact_url(u.expose())),
             )
             .field("mail_from", &self.mail_from)
+            .field("meili_url", &self.meili_url.as_ref().map(|u| u.as_str()))
+            .field("meili_key", &self.meili_key)
+            .field("meili_index", &self.meili_index)
+            .field("meili_timeout", &self.meili_timeout)
             .field("serve_jobs", &self.serve_jobs)
             .field("jobs_concurrency", &self.jobs_concurrency)
             .field("jobs_poll_ms", &self.jobs_poll_ms)
@@ -253,6 +269,30 @@ impl Settings {
             return Err(ConfigError::new(
                 "smtp_url",
                 "expected smtp://host:port or smtps://user:pass@host",
+            ));
+        }
+        if let Some(url) = &self.meili_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            return Err(ConfigError::new(
+                "meili_url",
+                "expected http://host:7700 or https://…",
+            ));
+        }
+        let index_name = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if self.meili_index.is_empty()
+            || self.meili_index.len() > 200
+            || !self.meili_index.chars().all(index_name)
+        {
+            return Err(ConfigError::new(
+                "meili_index",
+                "expected letters, digits, - and _ (at most 200)",
+            ));
+        }
+        if self.meili_timeout == 0 {
+            return Err(ConfigError::new(
+                "meili_timeout",
+                "expected at least 1 second",
             ));
         }
         if self.database_timeout == 0 {

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod mail;
 pub mod marketplace;
 pub mod orgs;
+pub mod search;
 pub mod telemetry;
 pub mod themes;
 pub mod web;

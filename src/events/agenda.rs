@@ -328,6 +328,7 @@ pub fn insert_session(
         .select(Session::as_select())
         .first(conn)?;
     set_speakers(conn, session.id, &f.speakers)?;
+    crate::search::touch(conn, crate::search::Kind::Event, event_id)?;
     Ok(session)
 }
 
@@ -347,10 +348,12 @@ fn update_session(
         ))
         .execute(conn)?;
     set_speakers(conn, id, &f.speakers)?;
-    event_sessions::table
+    let session: Session = event_sessions::table
         .find(id)
         .select(Session::as_select())
-        .first(conn)
+        .first(conn)?;
+    crate::search::touch(conn, crate::search::Kind::Event, session.event_id)?;
+    Ok(session)
 }
 
 /// A session that holds a room or a speaker, named for a conflict message.
@@ -715,6 +718,7 @@ pub async fn delete(pool: &Pool, me: &CurrentUser, event_id: i64, id: i64) -> Re
             editable(conn, &me, event_id)?;
             find_session(conn, event_id, id)?.ok_or(AppError::NotFound)?;
             diesel::delete(event_sessions::table.find(id)).execute(conn)?;
+            crate::search::touch(conn, crate::search::Kind::Event, event_id)?;
             Ok(())
         })
     })

@@ -17,4 +17,5 @@ pub mod office;
 pub mod pages;
 pub mod programme;
 pub mod registrations;
+pub mod search;
 pub mod service;

@@ -2,6 +2,7 @@
 //! seats of an event change only through [`take_seat`] and [`free_seat`], guarded statements
 //! checked by the rows they changed.
 
+use crate::search::{self, Kind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -214,10 +215,12 @@ pub fn insert_event(
             events::updated_at.eq(now),
         ))
         .execute(conn)?;
-    events::table
+    let event: Event = events::table
         .filter(events::slug.eq(slug))
         .select(Event::as_select())
-        .first(conn)
+        .first(conn)?;
+    search::touch(conn, Kind::Event, event.id)?;
+    Ok(event)
 }
 
 pub fn find_event(conn: &mut DbConnection, id: i64) -> QueryResult<Event> {
@@ -233,6 +236,7 @@ pub fn update_event(
     fields: &EventFields,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    search::touch(conn, Kind::Event, id)?;
     diesel::update(events::table.find(id))
         .set((fields, events::updated_at.eq(now)))
         .execute(conn)
@@ -245,13 +249,17 @@ pub fn set_event_status(
     to: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(
+    let changed = diesel::update(
         events::table
             .filter(events::id.eq(id))
             .filter(events::status.eq(from)),
     )
     .set((events::status.eq(to), events::updated_at.eq(now)))
-    .execute(conn)
+    .execute(conn)?;
+    if changed == 1 {
+        search::touch(conn, Kind::Event, id)?;
+    }
+    Ok(changed)
 }
 
 /// Another live event in the same room at overlapping times, if any.
@@ -468,6 +476,7 @@ pub fn set_themes(conn: &mut DbConnection, id: i64, slugs: &[String]) -> QueryRe
         Ok(ids) => ids,
         Err(unknown) => return Ok(unknown),
     };
+    search::touch(conn, Kind::Event, id)?;
     diesel::delete(event_themes::table.filter(event_themes::event_id.eq(id))).execute(conn)?;
     for theme_id in ids {
         diesel::insert_into(event_themes::table)

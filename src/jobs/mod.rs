@@ -48,6 +48,8 @@ pub struct JobContext {
     pub mailer: Arc<Mailer>,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
+    /// The search engine and the documents' sources, for the sync jobs.
+    pub search: crate::search::Search,
 }
 
 /// Which run of which job this is.

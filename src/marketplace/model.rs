@@ -1,5 +1,6 @@
 //! Rows and queries of `offerings`, `offering_themes` and `offering_decisions`.
 
+use crate::search::{self, Kind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -70,10 +71,12 @@ pub fn insert(
             offerings::updated_at.eq(now),
         ))
         .execute(conn)?;
-    offerings::table
+    let offering: Offering = offerings::table
         .filter(offerings::slug.eq(slug))
         .select(Offering::as_select())
-        .first(conn)
+        .first(conn)?;
+    search::touch(conn, Kind::Offering, offering.id)?;
+    Ok(offering)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Offering> {
@@ -89,6 +92,7 @@ pub fn update(
     f: &Fields,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    search::touch(conn, Kind::Offering, id)?;
     diesel::update(offerings::table.find(id))
         .set((f, offerings::updated_at.eq(now)))
         .execute(conn)
@@ -120,6 +124,7 @@ pub fn transition(
     ))
     .execute(conn)?;
     if changed == 1 {
+        search::touch(conn, Kind::Offering, id)?;
         diesel::insert_into(offering_decisions::table)
             .values((
                 offering_decisions::offering_id.eq(id),
@@ -166,6 +171,7 @@ pub fn set_themes(conn: &mut DbConnection, id: i64, slugs: &[String]) -> QueryRe
         Ok(ids) => ids,
         Err(unknown) => return Ok(unknown),
     };
+    search::touch(conn, Kind::Offering, id)?;
     diesel::delete(offering_themes::table.filter(offering_themes::offering_id.eq(id)))
         .execute(conn)?;
     for theme_id in ids {

@@ -11,4 +11,5 @@ mod manage;
 pub mod membership;
 pub mod model;
 pub mod pages;
+pub mod search;
 pub mod service;

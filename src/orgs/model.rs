@@ -1,5 +1,6 @@
 //! Rows and queries of `organizations`, `organization_themes` and `organization_members`.
 
+use crate::search::{self, Kind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -79,10 +80,12 @@ pub fn insert(
             organizations::updated_at.eq(now),
         ))
         .execute(conn)?;
-    organizations::table
+    let org: Organization = organizations::table
         .filter(organizations::slug.eq(slug))
         .select(Organization::as_select())
-        .first(conn)
+        .first(conn)?;
+    search::touch(conn, Kind::Organization, org.id)?;
+    Ok(org)
 }
 
 pub fn update(
@@ -91,6 +94,7 @@ pub fn update(
     fields: &Fields,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    search::touch(conn, Kind::Organization, id)?;
     diesel::update(organizations::table.find(id))
         .set((fields, organizations::updated_at.eq(now)))
         .execute(conn)
@@ -103,6 +107,7 @@ pub fn set_status(
     note: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    search::touch(conn, Kind::Organization, id)?;
     diesel::update(organizations::table.find(id))
         .set((
             organizations::status.eq(status),
@@ -190,6 +195,7 @@ pub fn set_themes(conn: &mut DbConnection, id: i64, slugs: &[String]) -> QueryRe
         Ok(ids) => ids,
         Err(unknown) => return Ok(unknown),
     };
+    search::touch(conn, Kind::Organization, id)?;
     diesel::delete(organization_themes::table.filter(organization_themes::organization_id.eq(id)))
         .execute(conn)?;
     for theme_id in ids {

@@ -98,3 +98,23 @@ pub fn resolve(
         Err(unknown)
     })
 }
+
+/// The French and English labels of the themes named by `slugs`, in the themes' order: the
+/// words that find them in search.
+pub fn labels(conn: &mut DbConnection, slugs: &[String]) -> QueryResult<Vec<String>> {
+    let rows: Vec<(String, String)> = themes::table
+        .filter(themes::slug.eq_any(slugs))
+        .order(themes::position.asc())
+        .select((themes::label_fr, themes::label_en))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len() * 2);
+    for (fr, en) in rows {
+        if en != fr {
+            out.push(fr);
+            out.push(en);
+        } else {
+            out.push(fr);
+        }
+    }
+    Ok(out)
+}
