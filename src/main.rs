@@ -45,6 +45,24 @@ enum Command {
         #[arg(long, default_value = "Équipe Amiens Cluster")]
         name: String,
     },
+    /// Rebuild the search index from the database, without downtime: a new index is built,
+    /// then swapped in; searches go on meanwhile.
+    Reindex,
+    /// Search index maintenance.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Compare the database with the search index and report the drift (exit code 1 when
+    /// there is some); with `--fix`, repair it.
+    Check {
+        #[arg(long)]
+        fix: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -70,6 +88,10 @@ fn main() -> ExitCode {
         Command::Migrate => migrate(settings),
         Command::CreateAdmin { email, name } => create_admin(settings, &email, &name),
         Command::Seed { demo } => seed(settings, demo),
+        Command::Reindex => reindex(settings),
+        Command::Search {
+            command: SearchCommand::Check { fix },
+        } => search_check(settings, fix),
     }
 }
 
@@ -111,6 +133,10 @@ fn load_demo(settings: &Settings, only_if_empty: bool) -> Result<(), ExitCode> {
             println!(
                 "  admin@quai.demo (admin), fondatrice@quai.demo (startup), mentor@quai.demo (mentor), partenaire@quai.demo (partner)"
             );
+            // A newcomer's first search finds the demo at once.
+            if reindex(settings.clone()) != ExitCode::SUCCESS {
+                return Err(ExitCode::FAILURE);
+            }
             Ok(())
         }
         Err(e) => Err(fail(e)),
@@ -254,4 +280,85 @@ fn migrate(settings: Settings) -> ExitCode {
         }
         Err(e) => fail(e),
     }
+}
+
+/// `quai reindex`: a new index built from the database with a progress bar, then swapped in.
+fn reindex(settings: Settings) -> ExitCode {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let runtime = match Runtime::prepare(settings) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        let bar = indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message("documents");
+        let started = std::time::Instant::now();
+        let done = quai::search::sync::reindex(&runtime.db, &runtime.search, |n, total| {
+            bar.set_length(total as u64);
+            bar.set_position(n as u64);
+        })
+        .await;
+        bar.finish_and_clear();
+        match done {
+            Ok(n) => {
+                println!(
+                    "search index rebuilt ({}): {n} documents in {:.1} s",
+                    runtime.search.engine.name(),
+                    started.elapsed().as_secs_f64()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(format!("reindex failed: {e}")),
+        }
+    })
+}
+
+/// `quai search check [--fix]`: the drift between the database and the index.
+fn search_check(settings: Settings, fix: bool) -> ExitCode {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let runtime = match Runtime::prepare(settings) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        match quai::search::sync::check(&runtime.db, &runtime.search, fix).await {
+            Ok(drift) => {
+                println!(
+                    "{} documents in the database; index ({}): {} missing, {} stale, {} extra",
+                    drift.documents,
+                    runtime.search.engine.name(),
+                    drift.missing.len(),
+                    drift.stale.len(),
+                    drift.extra.len()
+                );
+                for (what, ids) in [
+                    ("missing", &drift.missing),
+                    ("stale", &drift.stale),
+                    ("extra", &drift.extra),
+                ] {
+                    for id in ids.iter().take(20) {
+                        println!("  {what}: {id}");
+                    }
+                    if ids.len() > 20 {
+                        println!("  {what}: … and {} more", ids.len() - 20);
+                    }
+                }
+                if drift.is_clean() {
+                    println!("the index agrees with the database");
+                    ExitCode::SUCCESS
+                } else if fix {
+                    println!("repaired");
+                    ExitCode::SUCCESS
+                } else {
+                    println!("run `quai search check --fix` to repair");
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => fail(format!("search check failed: {e}")),
+        }
+    })
 }

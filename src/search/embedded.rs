@@ -52,6 +52,8 @@ struct Fields {
     themes_text: Field,
     text: Field,
     city: Field,
+    /// Titles, names, theme labels and cities, unstemmed: what the last word completes.
+    prefix: Field,
     starts_at: Field,
     published_at: Field,
     fingerprint: Field,
@@ -90,12 +92,27 @@ fn schema() -> (Schema, Fields) {
         themes_text: b.add_text_field("themes_text", words.clone()),
         text: b.add_text_field("text", words.clone()),
         city: b.add_text_field("city", words),
+        prefix: b.add_text_field(
+            "prefix",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(text::PREFIX_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         starts_at: b.add_i64_field("starts_at", INDEXED | FAST),
         published_at: b.add_i64_field("published_at", FAST),
         fingerprint: b.add_text_field("fingerprint", STORED),
         source: b.add_text_field("source", STORED),
     };
     (b.build(), fields)
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(ANALYZER, text::analyzer());
+    index
+        .tokenizers()
+        .register(text::PREFIX_ANALYZER, text::prefix_analyzer());
 }
 
 /// The live index, as last opened.
@@ -181,7 +198,7 @@ impl Inner {
         let dir = self.root.join(&name);
         std::fs::create_dir_all(&dir).map_err(|e| io_unavailable("search folder", e))?;
         let index = Index::create_in_dir(&dir, self.schema.clone()).map_err(write_error)?;
-        index.tokenizers().register(ANALYZER, text::analyzer());
+        register(&index);
         Ok((name, index))
     }
 
@@ -220,7 +237,7 @@ impl Inner {
                 "the search index was built by another version of Quai: run `quai reindex`".into(),
             ));
         }
-        index.tokenizers().register(ANALYZER, text::analyzer());
+        register(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
@@ -253,15 +270,19 @@ impl Inner {
             d.add_text(f.city_key, c);
         }
         d.add_text(f.title, &doc.title);
+        d.add_text(f.prefix, &doc.title);
         if let Some(o) = &doc.organization {
             d.add_text(f.organization, o);
+            d.add_text(f.prefix, o);
         }
         for label in &doc.theme_labels {
             d.add_text(f.themes_text, label);
+            d.add_text(f.prefix, label);
         }
         d.add_text(f.text, &doc.text);
         if let Some(c) = &doc.city {
             d.add_text(f.city, c);
+            d.add_text(f.prefix, c);
         }
         if let Some(s) = doc.starts_at {
             d.add_i64(f.starts_at, s);
@@ -311,10 +332,20 @@ impl Inner {
         ))
     }
 
-    /// One query word, in every searchable field: the exact stem weighs most, then a prefix or
-    /// a word within its typos.
+    /// One query word, in every searchable field: the exact stem weighs most, then a word
+    /// within its typos; the last word also completes titles and names.
     fn word_query(&self, word: &Word) -> Box<dyn TQuery> {
         let mut any: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        if word.prefix && !word.raw.is_empty() {
+            let term = Term::from_field_text(self.fields.prefix, &word.raw);
+            any.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                    1.5,
+                )),
+            ));
+        }
         for (field, weight) in self.fields.weighted() {
             let term = Term::from_field_text(field, &word.stem);
             any.push((
@@ -324,14 +355,8 @@ impl Inner {
                     2.0 * weight,
                 )),
             ));
-            let loose: Option<FuzzyTermQuery> = if word.prefix {
-                Some(FuzzyTermQuery::new_prefix(term, word.typos, true))
-            } else if word.typos > 0 {
-                Some(FuzzyTermQuery::new(term, word.typos, true))
-            } else {
-                None
-            };
-            if let Some(q) = loose {
+            if word.typos > 0 {
+                let q = FuzzyTermQuery::new(term, word.typos, true);
                 any.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(Box::new(q), 0.5 * weight)),
@@ -350,11 +375,13 @@ impl Inner {
                     IndexRecordOption::WithFreqs,
                 ))
             } else {
-                Box::new(PhraseQuery::new_with_offset(
+                // A slop of 1: "réseau de chaleur" and "réseau chaleur" are one expression.
+                Box::new(PhraseQuery::new_with_offset_and_slop(
                     phrase
                         .iter()
                         .map(|(at, stem)| (*at, Term::from_field_text(field, stem)))
                         .collect(),
+                    1,
                 ))
             };
             any.push((Occur::Should, Box::new(BoostQuery::new(q, 2.0 * weight))));

@@ -44,6 +44,18 @@ pub fn fold(s: &str) -> String {
     out.trim().to_owned()
 }
 
+/// The analyzer of the words that complete a prefix (titles, names): cut, lower-cased,
+/// accents folded, not stemmed.
+pub const PREFIX_ANALYZER: &str = "quai_prefix";
+
+pub fn prefix_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// Cut, lower-cased, stop words out, accents folded, French-stemmed.
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -61,6 +73,8 @@ pub fn analyzer() -> TextAnalyzer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
     pub stem: String,
+    /// The word folded (lower case, no accents), not stemmed.
+    pub raw: String,
     pub position: usize,
     /// Byte offsets in the text.
     pub from: usize,
@@ -68,22 +82,31 @@ pub struct Token {
     pub letters: usize,
 }
 
+thread_local! {
+    /// Building an analyzer allocates its stop-word set and stemmer: once per thread.
+    static ANALYZER_OF_THREAD: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
+}
+
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut analyzer = analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(t) = stream.next() {
-        out.push(Token {
-            stem: t.text.clone(),
-            position: t.position,
-            from: t.offset_from,
-            to: t.offset_to,
-            letters: text
-                .get(t.offset_from..t.offset_to)
-                .map_or(t.text.len(), |s| s.chars().count()),
-        });
-    }
-    out
+    ANALYZER_OF_THREAD.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            let raw = text.get(t.offset_from..t.offset_to).unwrap_or_default();
+            out.push(Token {
+                stem: t.text.clone(),
+                raw: fold(raw),
+                position: t.position,
+                from: t.offset_from,
+                to: t.offset_to,
+                letters: text
+                    .get(t.offset_from..t.offset_to)
+                    .map_or(t.text.len(), |s| s.chars().count()),
+            });
+        }
+        out
+    })
 }
 
 /// Typos a word of this many letters tolerates (Meilisearch's defaults).
@@ -99,32 +122,22 @@ pub fn typos_for(letters: usize) -> u8 {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
     pub stem: String,
+    /// As typed, folded: what a prefix is compared with.
+    pub raw: String,
     pub typos: u8,
     /// The last word of the query also matches longer words.
     pub prefix: bool,
 }
 
 impl Word {
-    /// Whether a word of a text (its stem) matches this query word.
-    pub fn matches(&self, stem: &str) -> bool {
-        stem == self.stem
-            || (self.prefix && stem.starts_with(&self.stem))
-            || (self.typos > 0 && within(stem, &self.stem, self.typos, self.prefix))
+    /// Whether a word of a text matches this query word: same stem, within the typos, or
+    /// (the last word) the start of it.
+    pub fn matches(&self, token: &Token) -> bool {
+        token.stem == self.stem
+            || (self.prefix && token.raw.starts_with(&self.raw))
+            || (self.typos > 0
+                && strsim::osa_distance(&token.stem, &self.stem) <= usize::from(self.typos))
     }
-}
-
-fn within(stem: &str, wanted: &str, typos: u8, prefix: bool) -> bool {
-    let typos = usize::from(typos);
-    if strsim::osa_distance(stem, wanted) <= typos {
-        return true;
-    }
-    // A prefix with typos: the start of the word, as long as what was typed (± typos).
-    prefix
-        && (0..=typos).any(|extra| {
-            let n = wanted.chars().count() + extra;
-            let head: String = stem.chars().take(n).collect();
-            head.chars().count() == n && strsim::osa_distance(&head, wanted) <= typos
-        })
 }
 
 /// What must match: every clause of a plan.
@@ -155,7 +168,9 @@ impl Plan {
             .enumerate()
             .map(|(i, t)| Word {
                 stem: t.stem.clone(),
-                typos: typos_for(t.letters),
+                raw: t.raw.clone(),
+                // Counted on the stem: a typo in a short stem ("even") would find anything.
+                typos: typos_for(t.letters.min(t.stem.chars().count())),
                 prefix: i + 1 == count && !ends_with_space && t.letters >= 2,
             })
             .collect();
@@ -198,6 +213,7 @@ impl Plan {
                     for alt in alternatives {
                         out.extend(alt.iter().map(|(_, stem)| Word {
                             stem: stem.clone(),
+                            raw: String::new(),
                             typos: 0,
                             prefix: false,
                         }));
@@ -211,8 +227,8 @@ impl Plan {
 
 /// The synonym groups, read once from [`SYNONYMS_FILE`].
 pub struct Synonyms {
-    /// Each group: its expressions as written, and as stems.
-    pub groups: Vec<Vec<(String, Vec<String>)>>,
+    /// Each group: its expressions as written, and as stems with their positions.
+    pub groups: Vec<Vec<(String, Vec<(usize, String)>)>>,
 }
 
 pub fn synonyms() -> &'static Synonyms {
@@ -232,10 +248,15 @@ impl Synonyms {
                     .map(str::trim)
                     .filter(|e| !e.is_empty())
                     .map(|e| {
-                        let stems = tokens(e).into_iter().map(|t| t.stem).collect();
+                        let tokens = tokens(e);
+                        let first = tokens.first().map_or(0, |t| t.position);
+                        let stems = tokens
+                            .into_iter()
+                            .map(|t| (t.position - first, t.stem))
+                            .collect();
                         (e.to_owned(), stems)
                     })
-                    .filter(|(_, stems): &(String, Vec<String>)| !stems.is_empty())
+                    .filter(|(_, stems): &(String, Vec<(usize, String)>)| !stems.is_empty())
                     .collect::<Vec<_>>()
             })
             .filter(|group| group.len() > 1)
@@ -251,7 +272,7 @@ impl Synonyms {
             for (e, (_, expr)) in group.iter().enumerate() {
                 let n = expr.len();
                 if n <= stems.len()
-                    && expr.iter().zip(stems).all(|(a, b)| a == b)
+                    && expr.iter().zip(stems).all(|((_, a), b)| a == b)
                     && best.is_none_or(|(len, _, _)| n > len)
                 {
                     best = Some((n, g, e));
@@ -263,12 +284,7 @@ impl Synonyms {
             .iter()
             .enumerate()
             .filter(|(i, (_, expr))| *i != e && expr.len() > 0)
-            .map(|(_, (_, expr))| {
-                expr.iter()
-                    .enumerate()
-                    .map(|(i, s)| (i, s.clone()))
-                    .collect()
-            })
+            .map(|(_, (_, expr))| expr.clone())
             .collect();
         Some((len, alternatives))
     }
@@ -313,7 +329,7 @@ pub fn escape(s: &str) -> String {
 fn marked(tokens: &[Token], marker: &[Word]) -> Vec<bool> {
     tokens
         .iter()
-        .map(|t| marker.iter().any(|w| w.matches(&t.stem)))
+        .map(|t| marker.iter().any(|w| w.matches(t)))
         .collect()
 }
 
@@ -440,8 +456,20 @@ mod tests {
         };
         assert_eq!(w.typos, 1);
         assert!(!w.prefix, "a trailing space ends the word");
-        assert!(w.matches(&stems("hydrogène")[0]));
-        assert!(!w.matches(&stems("hydraulique")[0]));
+        assert!(w.matches(&tokens("hydrogène")[0]));
+        assert!(!w.matches(&tokens("hydraulique")[0]));
+        let even = Plan::parse("evenement ");
+        let Clause::Word(w) = &even.clauses[0] else {
+            panic!("one word: {even:?}")
+        };
+        assert_eq!(w.typos, 0, "the stem `even` is too short for a typo");
+        assert!(!w.matches(&tokens("énergie")[0]));
+        let prefix = Plan::parse("rése");
+        let Clause::Word(w) = &prefix.clauses[0] else {
+            panic!("one word: {prefix:?}")
+        };
+        assert!(w.prefix && w.matches(&tokens("Réseaux")[0]));
+        assert!(!w.matches(&tokens("résultat")[0]));
         let short = Plan::parse("ia");
         assert!(matches!(&short.clauses[0], Clause::Synonym { .. }));
     }
@@ -461,6 +489,17 @@ mod tests {
             (0, stems("chauffage")[0].clone()),
             (1, stems("urbain")[0].clone())
         ]));
+        let back = Plan::parse("chauffage urbain");
+        let Clause::Synonym { alternatives, .. } = &back.clauses[0] else {
+            panic!("a synonym: {back:?}")
+        };
+        assert!(
+            alternatives.contains(&vec![
+                (0, stems("réseau")[0].clone()),
+                (2, stems("chaleur")[0].clone())
+            ]),
+            "the stop word keeps its place: {alternatives:?}"
+        );
         let map = synonyms().as_map();
         assert!(map["ia"].contains(&"intelligence artificielle".to_owned()));
     }
