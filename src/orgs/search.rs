@@ -25,10 +25,17 @@ pub fn document(conn: &mut DbConnection, org: &Organization) -> QueryResult<Opti
     };
     let themes = model::theme_slugs(conn, org.id)?;
     let theme_labels = crate::themes::model::labels(conn, &themes)?;
+    // Its kind as words too: "startup" finds the startups.
+    let kind = match org.kind.as_str() {
+        "startup" => "startup",
+        "partner" => "partenaire partner",
+        _ => "membre fondateur founding member",
+    };
     let mut words = vec![
         org.pitch.clone(),
         text::plain(&org.description),
         org.sector.clone(),
+        kind.to_owned(),
     ];
     words.retain(|w| !w.trim().is_empty());
     Ok(Some(Document {
