@@ -31,5 +31,6 @@ mod migrations;
 mod orgs;
 mod pages;
 mod requests;
+mod search_contract;
 mod secrets_in_logs;
 mod themes;
