@@ -175,6 +175,11 @@ impl EmbeddedEngine {
         Ok(engine)
     }
 
+    /// Whether the live index holds no document (blocking: for start-up).
+    pub fn is_empty(&self) -> Result<bool, SearchError> {
+        Ok(self.inner.live()?.reader.searcher().num_docs() == 0)
+    }
+
     /// Runs blocking index work off the async threads.
     async fn blocking<T: Send + 'static>(
         &self,

@@ -397,6 +397,9 @@ pub trait Source: Send + Sync {
 pub struct Search {
     pub engine: Arc<dyn SearchEngine>,
     pub sources: Arc<Vec<Box<dyn Source>>>,
+    /// Whether start-up should prepare the index: Meilisearch's settings are applied at every
+    /// start; an embedded index is filled when it was found empty.
+    pub needs_preparation: bool,
 }
 
 impl Search {
@@ -413,20 +416,26 @@ impl Search {
         settings: &crate::config::Settings,
         sources: Vec<Box<dyn Source>>,
     ) -> Result<Self, SearchError> {
-        let engine: Arc<dyn SearchEngine> = match &settings.meili_url {
-            Some(url) => Arc::new(meili::MeiliEngine::new(
-                url.as_str(),
-                settings.meili_key.as_ref().map(|k| k.expose()),
-                &settings.meili_index,
-                std::time::Duration::from_secs(settings.meili_timeout),
-            )?),
-            None => Arc::new(embedded::EmbeddedEngine::open(
-                &settings.data_dir.join("search"),
-            )?),
+        let (engine, needs_preparation): (Arc<dyn SearchEngine>, bool) = match &settings.meili_url {
+            Some(url) => (
+                Arc::new(meili::MeiliEngine::new(
+                    url.as_str(),
+                    settings.meili_key.as_ref().map(|k| k.expose()),
+                    &settings.meili_index,
+                    std::time::Duration::from_secs(settings.meili_timeout),
+                )?),
+                true,
+            ),
+            None => {
+                let engine = embedded::EmbeddedEngine::open(&settings.data_dir.join("search"))?;
+                let empty = engine.is_empty()?;
+                (Arc::new(engine), empty)
+            }
         };
         Ok(Self {
             engine,
             sources: Arc::new(sources),
+            needs_preparation,
         })
     }
 }

@@ -32,5 +32,6 @@ mod orgs;
 mod pages;
 mod requests;
 mod search_contract;
+mod search_sync;
 mod secrets_in_logs;
 mod themes;
