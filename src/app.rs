@@ -111,14 +111,16 @@ impl Runtime {
         tracing::info!(engine = search.engine.name(), "search ready");
         // The index's settings are applied, and an empty index filled, by a job: the engine
         // may be down at start-up, the queue retries.
-        match db.get() {
-            Ok(mut conn) => {
-                if let Err(e) = crate::search::sync::enqueue_prepare(&mut conn) {
-                    tracing::warn!(error = %e, "search: could not enqueue the index preparation");
+        if search.needs_preparation {
+            match db.get() {
+                Ok(mut conn) => {
+                    if let Err(e) = crate::search::sync::enqueue_prepare(&mut conn, &search) {
+                        tracing::warn!(error = %e, "search: could not enqueue the index preparation");
+                    }
                 }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "search: no connection to enqueue the index preparation")
+                Err(e) => {
+                    tracing::warn!(error = %e, "search: no connection to enqueue the index preparation")
+                }
             }
         }
         Ok(Self {

@@ -320,8 +320,23 @@ impl Job for PrepareIndex {
     }
 }
 
-/// Enqueues a [`PrepareIndex`] (once, however many processes start).
-pub fn enqueue_prepare(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+/// Enqueues a [`PrepareIndex`] (once, however many processes start) when there is something
+/// to do: Meilisearch's settings to apply, or an empty embedded index while the database has
+/// rows to find.
+pub fn enqueue_prepare(conn: &mut DbConnection, search: &Search) -> diesel::QueryResult<()> {
+    let meili = search.engine.name() != "embedded";
+    if !meili {
+        let mut rows = false;
+        for source in search.sources.iter() {
+            if !source.ids(conn)?.is_empty() {
+                rows = true;
+                break;
+            }
+        }
+        if !rows {
+            return Ok(());
+        }
+    }
     enqueue(
         conn,
         &PrepareIndex,
