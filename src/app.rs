@@ -92,6 +92,19 @@ pub struct Runtime {
     pub search: Search,
 }
 
+/// What `quai reindex` and `quai search check` need: the database and the search engine (no
+/// keys, no mail).
+pub fn search_runtime(settings: &Settings) -> Result<(Pool, Search), StartError> {
+    config::prepare_data_dir(&settings.data_dir)?;
+    let (db, _) = db::connect(
+        &settings.database_url(),
+        settings.database_pool_size,
+        Duration::from_secs(settings.database_timeout),
+    )?;
+    let search = Search::from_settings(settings, sources())?;
+    Ok((db, search))
+}
+
 impl Runtime {
     pub fn prepare(settings: Settings) -> Result<Self, StartError> {
         config::prepare_data_dir(&settings.data_dir)?;

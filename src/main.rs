@@ -286,7 +286,7 @@ fn migrate(settings: Settings) -> ExitCode {
 fn reindex(settings: Settings) -> ExitCode {
     let system = actix_web::rt::System::new();
     system.block_on(async move {
-        let runtime = match Runtime::prepare(settings) {
+        let (db, search) = match quai::app::search_runtime(&settings) {
             Ok(r) => r,
             Err(e) => return fail(e),
         };
@@ -297,7 +297,7 @@ fn reindex(settings: Settings) -> ExitCode {
         );
         bar.set_message("documents");
         let started = std::time::Instant::now();
-        let done = quai::search::sync::reindex(&runtime.db, &runtime.search, |n, total| {
+        let done = quai::search::sync::reindex(&db, &search, |n, total| {
             bar.set_length(total as u64);
             bar.set_position(n as u64);
         })
@@ -307,7 +307,7 @@ fn reindex(settings: Settings) -> ExitCode {
             Ok(n) => {
                 println!(
                     "search index rebuilt ({}): {n} documents in {:.1} s",
-                    runtime.search.engine.name(),
+                    search.engine.name(),
                     started.elapsed().as_secs_f64()
                 );
                 ExitCode::SUCCESS
@@ -321,16 +321,16 @@ fn reindex(settings: Settings) -> ExitCode {
 fn search_check(settings: Settings, fix: bool) -> ExitCode {
     let system = actix_web::rt::System::new();
     system.block_on(async move {
-        let runtime = match Runtime::prepare(settings) {
+        let (db, search) = match quai::app::search_runtime(&settings) {
             Ok(r) => r,
             Err(e) => return fail(e),
         };
-        match quai::search::sync::check(&runtime.db, &runtime.search, fix).await {
+        match quai::search::sync::check(&db, &search, fix).await {
             Ok(drift) => {
                 println!(
                     "{} documents in the database; index ({}): {} missing, {} stale, {} extra",
                     drift.documents,
-                    runtime.search.engine.name(),
+                    search.engine.name(),
                     drift.missing.len(),
                     drift.stale.len(),
                     drift.extra.len()

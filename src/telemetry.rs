@@ -85,6 +85,8 @@ pub struct Metrics {
     pub emails_sent: Counter,
     /// Password hashes computed or verified by this process.
     pub password_hashes: Gauge,
+    /// Time the search engine took to answer a search.
+    pub search_latency: Histogram,
 }
 
 impl Default for Metrics {
@@ -140,8 +142,15 @@ impl Default for Metrics {
             "Password hashes computed or verified by this process",
             password_hashes.clone(),
         );
+        let search_latency = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
+        registry.register(
+            "search_duration_seconds",
+            "Time the search engine took to answer a search",
+            search_latency.clone(),
+        );
         Self {
             password_hashes,
+            search_latency,
             registry,
             requests,
             latency,

@@ -14,6 +14,7 @@ use super::{Audience, Facets, Hit, Kind, Query, Sort, Suggestion, text};
 use crate::app::AppState;
 use crate::auth::{Identity, MaybeUser};
 use crate::error::{AppError, FieldErrors};
+use crate::telemetry::Metrics;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -202,12 +203,19 @@ pub struct SearchAnswer {
 }
 
 /// Runs a checked query: the answer, or 503 when the engine is down.
-pub async fn run(state: &AppState, query: &Query) -> Result<SearchAnswer, AppError> {
+pub async fn run(
+    state: &AppState,
+    metrics: &Metrics,
+    query: &Query,
+) -> Result<SearchAnswer, AppError> {
     let started = Instant::now();
     let results = state.search.engine.search(query).await.map_err(|e| {
         tracing::warn!(error = %e, "search failed");
         AppError::Unavailable("search is unavailable for a moment".into())
     })?;
+    metrics
+        .search_latency
+        .observe(started.elapsed().as_secs_f64());
     Ok(SearchAnswer {
         items: results.hits,
         total: results.total,
@@ -244,9 +252,10 @@ pub async fn search(
     req: HttpRequest,
     user: MaybeUser,
     state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
 ) -> Result<web::Json<SearchAnswer>, AppError> {
     let query = parse(&pairs(&req), audience(user.0.as_ref())).map_err(AppError::Validation)?;
-    Ok(web::Json(run(&state, &query).await?))
+    Ok(web::Json(run(&state, &metrics, &query).await?))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -318,9 +318,16 @@ async fn writes_never_wait_for_search_and_the_index_catches_up() {
     .await;
     // Another process holds the index's writer: the engine cannot write.
     let index = tantivy::Index::open_in_dir(live_index(&app)).unwrap();
-    let held = index
-        .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
-        .unwrap();
+    let mut held = None;
+    for _ in 0..200 {
+        // The app's worker may be writing this instant: take the lock when it is free.
+        if let Ok(w) = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
+            held = Some(w);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let held = held.expect("the writer's lock");
     let id = published(
         &app,
         &s,
