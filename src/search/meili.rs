@@ -137,7 +137,8 @@ fn classify(e: Error) -> SearchError {
     }
 }
 
-/// An error Meilisearch explained: its internal errors (disk full, I/O) are worth a retry.
+/// An error Meilisearch answered to a request: its internal errors (disk full, I/O) are worth
+/// a retry.
 fn meili_error(m: MeilisearchError) -> SearchError {
     let text = format!("Meilisearch {}: {}", m.error_code, m.error_message);
     match m.error_type {
@@ -304,7 +305,11 @@ impl MeiliEngine {
         match self.finished(task).await? {
             Ok(()) => Ok(()),
             Err(e) if Some(&e.error_code) == tolerated.as_ref() => Ok(()),
-            Err(e) => Err(meili_error(e)),
+            // Whatever the cause, a task that failed is a failure (the request was accepted).
+            Err(e) => Err(SearchError::Failed(format!(
+                "Meilisearch task failed: {}: {}",
+                e.error_code, e.error_message
+            ))),
         }
     }
 
