@@ -94,7 +94,7 @@ pub fn parse(pairs: &[(String, String)], audience: Audience) -> Result<Query, Fi
     let mut field = |name: &str, message: &str| {
         errors
             .entry(name.to_owned())
-            .or_insert_with(Vec::new)
+            .or_default()
             .push(message.to_owned())
     };
     let text = last(pairs, "q").unwrap_or("");

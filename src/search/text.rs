@@ -225,10 +225,13 @@ impl Plan {
     }
 }
 
+/// A phrase of stems with their relative positions.
+type Phrase = Vec<(usize, String)>;
+
 /// The synonym groups, read once from [`SYNONYMS_FILE`].
 pub struct Synonyms {
     /// Each group: its expressions as written, and as stems with their positions.
-    pub groups: Vec<Vec<(String, Vec<(usize, String)>)>>,
+    pub groups: Vec<Vec<(String, Phrase)>>,
 }
 
 pub fn synonyms() -> &'static Synonyms {
@@ -266,7 +269,7 @@ impl Synonyms {
 
     /// The longest expression starting the given stems, and its group's other expressions
     /// (as phrases of stems with offsets).
-    fn longest_at(&self, stems: &[&str]) -> Option<(usize, Vec<Vec<(usize, String)>>)> {
+    fn longest_at(&self, stems: &[&str]) -> Option<(usize, Vec<Phrase>)> {
         let mut best: Option<(usize, usize, usize)> = None;
         for (g, group) in self.groups.iter().enumerate() {
             for (e, (_, expr)) in group.iter().enumerate() {
@@ -283,7 +286,7 @@ impl Synonyms {
         let alternatives = self.groups[g]
             .iter()
             .enumerate()
-            .filter(|(i, (_, expr))| *i != e && expr.len() > 0)
+            .filter(|(i, (_, expr))| *i != e && !expr.is_empty())
             .map(|(_, (_, expr))| expr.clone())
             .collect();
         Some((len, alternatives))
@@ -363,7 +366,12 @@ pub fn snippet(text: &str, marker: &[Word], words: usize) -> String {
     let words = words.max(1);
     let tokens = tokens(text);
     if tokens.is_empty() {
-        return escape(text.get(..text.floor_char_boundary(300)).unwrap_or(""));
+        // `floor_char_boundary` is newer than the crate's MSRV.
+        let mut end = text.len().min(300);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        return escape(&text[..end]);
     }
     let marks = marked(&tokens, marker);
     // The window of `words` tokens with the most matches; the earliest among equals.
@@ -421,10 +429,8 @@ pub fn plain(markdown: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::End(_) if inline_end => {}
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => {
+                out.push(' ');
             }
             _ => {}
         }
