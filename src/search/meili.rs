@@ -84,6 +84,9 @@ pub struct MeiliEngine {
     client: Client,
     index: String,
     timeout: Duration,
+    /// Whether this process applied the settings: the first write does it, so that Meilisearch
+    /// never creates the index by itself without them.
+    settled: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// A document as Meilisearch stores it.
@@ -268,6 +271,7 @@ impl MeiliEngine {
             client,
             index: index.to_owned(),
             timeout,
+            settled: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })
     }
 
@@ -414,10 +418,16 @@ impl SearchEngine for MeiliEngine {
 
     async fn ensure_settings(&self) -> Result<(), SearchError> {
         self.create_missing(&self.index).await?;
-        self.run(self.live().set_settings(&settings())).await
+        self.run(self.live().set_settings(&settings())).await?;
+        self.settled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     async fn upsert(&self, docs: &[Document]) -> Result<(), SearchError> {
+        if !self.settled.load(std::sync::atomic::Ordering::Relaxed) {
+            self.ensure_settings().await?;
+        }
         self.put(&self.live(), docs).await
     }
 
