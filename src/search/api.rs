@@ -19,8 +19,6 @@ use crate::telemetry::Metrics;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_PER_PAGE: usize = 50;
-/// Pages beyond this are refused; pages beyond the results are simply empty.
-pub const MAX_PAGE: usize = 100_000;
 const ORG_KINDS: [&str; 3] = ["startup", "partner", "founding_member"];
 
 /// Who is asking: visitors see public documents, verified members also members' ones, the
@@ -163,14 +161,25 @@ pub fn parse(pairs: &[(String, String)], audience: Audience) -> Result<Query, Fi
         Some("soonest") => query.sort = Sort::Soonest,
         Some(_) => field("sort", "one of relevance, newest, soonest"),
     }
-    query.page = number(
-        pairs,
-        "page",
-        1,
-        MAX_PAGE,
-        &mut errors,
-        "a page number from 1",
-    );
+    // Any page number is a page: beyond the results (or beyond what engines serve), it is
+    // simply empty.
+    query.page = match last(pairs, "page") {
+        None => 1,
+        Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+            match v.parse::<usize>() {
+                Ok(0) => {
+                    errors.insert("page".into(), vec!["a page number from 1".into()]);
+                    1
+                }
+                Ok(n) => n,
+                Err(_) => usize::MAX,
+            }
+        }
+        Some(_) => {
+            errors.insert("page".into(), vec!["a page number from 1".into()]);
+            1
+        }
+    };
     query.per_page = number(
         pairs,
         "per_page",

@@ -241,7 +241,6 @@ async fn bad_parameters_get_a_422_and_odd_text_an_answer() {
         ("page=0", "page"),
         ("page=-1", "page"),
         ("page=abc", "page"),
-        ("page=99999999999999999999999", "page"),
         ("per_page=500", "per_page"),
         ("from=2026-13-01", "from"),
         ("from=-5000-01-01", "from"),
@@ -289,13 +288,23 @@ async fn bad_parameters_get_a_422_and_odd_text_an_answer() {
             res.status()
         );
     }
-    let res = call(&app, None, "GET", "/api/v1/search?page=100000", None).await;
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(
-        body["items"],
-        json!([]),
-        "a page beyond the results is empty"
-    );
+    for page in ["100000", "99999999999999999999999"] {
+        let res = call(
+            &app,
+            None,
+            "GET",
+            &format!("/api/v1/search?page={page}"),
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 200, "page {page}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(
+            body["items"],
+            json!([]),
+            "a page beyond the results is empty"
+        );
+    }
 }
 
 /// The live index's folder, as `CURRENT` names it.
