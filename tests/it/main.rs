@@ -31,5 +31,6 @@ mod migrations;
 mod orgs;
 mod pages;
 mod requests;
+mod search_pages;
 mod secrets_in_logs;
 mod themes;
