@@ -6,10 +6,9 @@
   "use strict";
   var DELAY = 180;
   var MIN_CHARS = 2;
-  var labels = document.querySelector(".header-search");
-
-  function text(name) {
-    return (labels && labels.getAttribute("data-" + name)) || "";
+  // The words the script shows (kinds, counts) are data attributes of the box's form.
+  function text(input, name) {
+    return (input.form && input.form.getAttribute("data-" + name)) || "";
   }
 
   function sameSite(url) {
@@ -77,7 +76,7 @@
         title.textContent = s.title;
         var kind = document.createElement("span");
         kind.className = "suggest-kind";
-        kind.textContent = text("kind-" + s.kind);
+        kind.textContent = text(input, "kind-" + s.kind);
         li.appendChild(title);
         li.appendChild(kind);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); });
@@ -86,7 +85,7 @@
         items.push({ el: li, url: s.url });
       });
       var count = items.length;
-      status.textContent = count === 0 ? text("none") : (count === 1 ? text("one") : text("many").replace("{n}", String(count)));
+      status.textContent = count === 0 ? text(input, "none") : (count === 1 ? text(input, "one") : text(input, "many").replace("{n}", String(count)));
       if (count > 0) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");

@@ -165,7 +165,8 @@ fn card(hit: Hit, themes: &[Theme], lang: Lang) -> ResultCard {
         href: hit.url,
         title_html: hit.title_html,
         snippet_html: hit.snippet_html,
-        organization: hit.organization,
+        // An organization's own name is its title already.
+        organization: hit.organization.filter(|_| hit.kind != Kind::Organization),
         city: hit.city,
         when,
     }

@@ -11,6 +11,7 @@ mod browser_accounts;
 mod browser_event_office;
 mod browser_events;
 mod browser_marketplace;
+mod browser_search;
 mod cli;
 mod demo;
 mod errors;
