@@ -30,6 +30,7 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
     [
         asset!("app.css", "text/css; charset=utf-8"),
         asset!("app.js", "text/javascript; charset=utf-8"),
+        asset!("search.js", "text/javascript; charset=utf-8"),
         asset!("logo.svg", "image/svg+xml"),
         asset!("favicon.svg", "image/svg+xml"),
     ]

@@ -512,3 +512,54 @@ async fn search_check_finds_and_fixes_drift_and_reindex_swaps_without_downtime()
     .await;
     until(&app, None, "q=chaufferie", &[&format!("event-{second}")]).await;
 }
+
+#[tokio::test]
+async fn meilisearch_down_answers_503_and_writes_go_on() {
+    // Nothing listens on port 9 of this machine: Meilisearch is down.
+    let app = TestApp::spawn_with(|s| {
+        s.meili_url = Some(url::Url::parse("http://127.0.0.1:9").unwrap());
+        s.meili_timeout = 2;
+    })
+    .await;
+    let res = call(&app, None, "GET", "/api/v1/search?q=chaleur", None).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let res = call(&app, None, "GET", "/api/v1/search/suggest?q=cha", None).await;
+    assert_eq!(res.status(), 503);
+    let res = app.get("/recherche?q=chaleur").await;
+    assert_eq!(res.status(), 503);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let ready: Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["status"], "ready", "{ready}");
+    assert_eq!(ready["checks"]["search"], "unavailable", "{ready}");
+    // A write succeeds; its sync job waits for Meilisearch.
+    let lea = bearer(&verified_user(&app, "lea@startup.fr", "Léa", "startup_founder").await);
+    let res = call(
+        &app,
+        Some(&lea),
+        "POST",
+        "/api/v1/organizations",
+        Some(json!({"kind": "startup", "name": "Hortillonnages Tech"})),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let mut waiting = false;
+    for _ in 0..200 {
+        let jobs = app.jobs("").await;
+        waiting = jobs["items"].as_array().unwrap().iter().any(|j| {
+            j["kind"] == "search_sync"
+                && j["state"] == "queued"
+                && j["last_error"].as_str().is_some_and(|e| !e.is_empty())
+        });
+        if waiting {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(waiting, "the sync job waits: {}", app.jobs("").await);
+}
