@@ -622,7 +622,7 @@ fn query(i: usize) -> (usize, Query) {
         4 => q.text = rot(&["IA", "H2", "chauffage urbain", "ENR", "véhicule électrique"]),
         5 => q.text = rot(&["rése", "hydro", "méth", "numé", "mob", "cyb"]),
         6 => {
-            if round % 2 == 0 {
+            if round.is_multiple_of(2) {
                 q.text = rot(&["énergie", "formation", "audit"]);
                 q.kinds = vec![Kind::Offering];
                 q.themes = vec![THEMES[round % THEMES.len()].slug.to_owned()];
