@@ -124,7 +124,7 @@ impl Runtime {
         tracing::info!(engine = search.engine.name(), "search ready");
         // The index's settings are applied, and an empty index filled, by a job: the engine
         // may be down at start-up, the queue retries.
-        if search.needs_preparation {
+        if search.preparation != crate::search::Preparation::Nothing {
             match db.get() {
                 Ok(mut conn) => {
                     if let Err(e) = crate::search::sync::enqueue_prepare(&mut conn, &search) {

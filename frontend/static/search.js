@@ -12,7 +12,12 @@
   }
 
   function sameSite(url) {
-    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" && url.charAt(1) !== "\\";
+    if (typeof url !== "string" || url.charAt(0) !== "/") { return false; }
+    try {
+      return new URL(url, window.location.origin).origin === window.location.origin;
+    } catch (e) {
+      return false;
+    }
   }
 
   function enhance(input, n) {

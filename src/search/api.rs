@@ -6,7 +6,8 @@
 
 use std::time::Instant;
 
-use actix_web::{HttpRequest, get, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{NaiveDate, TimeZone};
 use serde::Serialize;
 
@@ -195,6 +196,16 @@ pub fn parse(pairs: &[(String, String)], audience: Audience) -> Result<Query, Fi
     }
 }
 
+/// What staff and members find is theirs: only visitors' answers may be kept by shared caches.
+fn cache_control(audience: Audience) -> (header::HeaderName, &'static str) {
+    let value = if audience == Audience::Visitor {
+        "public, max-age=0"
+    } else {
+        "private, no-store"
+    };
+    (header::CACHE_CONTROL, value)
+}
+
 /// A page of results.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchAnswer {
@@ -262,9 +273,12 @@ pub async fn search(
     user: MaybeUser,
     state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
-) -> Result<web::Json<SearchAnswer>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let query = parse(&pairs(&req), audience(user.0.as_ref())).map_err(AppError::Validation)?;
-    Ok(web::Json(run(&state, &metrics, &query).await?))
+    let answer = run(&state, &metrics, &query).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(cache_control(query.audience))
+        .json(answer))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -285,7 +299,7 @@ pub async fn suggest(
     req: HttpRequest,
     user: MaybeUser,
     state: web::Data<AppState>,
-) -> Result<web::Json<Suggestions>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let pairs = pairs(&req);
     let text = last(&pairs, "q").unwrap_or("");
     if text.chars().count() > MAX_QUERY_CHARS || text.chars().any(|c| c.is_control()) {
@@ -294,14 +308,17 @@ pub async fn suggest(
             format!("at most {MAX_QUERY_CHARS} characters, no control characters"),
         ));
     }
+    let audience = audience(user.0.as_ref());
     let items = state
         .search
         .engine
-        .suggest(text, audience(user.0.as_ref()), 8)
+        .suggest(text, audience, 8)
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "suggest failed");
             AppError::Unavailable("search is unavailable for a moment".into())
         })?;
-    Ok(web::Json(Suggestions { items }))
+    Ok(HttpResponse::Ok()
+        .insert_header(cache_control(audience))
+        .json(Suggestions { items }))
 }

@@ -171,7 +171,11 @@ impl EmbeddedEngine {
                 writing: Mutex::new(()),
             }),
         };
-        engine.inner.live()?;
+        // An index that cannot be opened (another version's, a folder gone) does not stop the
+        // platform: searches answer 503 until `quai reindex` (or the start-up job) rebuilds it.
+        if let Err(e) = engine.inner.live() {
+            tracing::warn!(error = %e, "search: the embedded index cannot be opened");
+        }
         Ok(engine)
     }
 
@@ -623,14 +627,22 @@ impl Rebuild for EmbeddedRebuild {
         tokio::task::spawn_blocking(move || {
             writer.commit().map_err(write_error)?;
             writer.wait_merging_threads().map_err(write_error)?;
+            let previous = std::fs::read_to_string(inner.current_file()).ok();
             inner.publish(&name)?;
             inner.live()?;
-            // The folders of older indexes (and of rebuilds that never finished) go.
+            // The replaced index goes, and so do the folders of rebuilds that never finished
+            // (untouched for an hour); a rebuild running now in another process is left alone.
+            let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
             if let Ok(entries) = std::fs::read_dir(&inner.root) {
                 for entry in entries.flatten() {
                     let file = entry.file_name();
                     let file = file.to_string_lossy();
-                    if file.starts_with("index-") && file != name {
+                    let replaced = previous.as_deref().map(str::trim) == Some(file.as_ref());
+                    let idle = entry
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t < stale);
+                    if file.starts_with("index-") && file != name && (replaced || idle) {
                         let _ = std::fs::remove_dir_all(entry.path());
                     }
                 }

@@ -357,8 +357,9 @@ impl MeiliEngine {
             .await
     }
 
-    /// Deletes the indexes of rebuilds other than `keep` (left by rebuilds that never
-    /// finished), as the embedded engine removes their folders. Best effort.
+    /// Deletes the indexes of rebuilds other than `keep` left for an hour (by rebuilds that
+    /// never finished), as the embedded engine removes their folders; a rebuild running now in
+    /// another process is left alone. Best effort.
     async fn drop_other_rebuilds(&self, keep: &str) {
         let prefix = format!("{}_rebuild_", self.index);
         let mut query = IndexesQuery::new(&self.client);
@@ -371,7 +372,10 @@ impl MeiliEngine {
             }
         };
         for index in indexes {
-            if index.uid.starts_with(&prefix) && index.uid != keep {
+            let idle = index
+                .updated_at
+                .is_some_and(|t| t.unix_timestamp() < chrono::Utc::now().timestamp() - 3600);
+            if index.uid.starts_with(&prefix) && index.uid != keep && idle {
                 let uid = index.uid.clone();
                 if let Err(e) = self.run(index.delete()).await {
                     tracing::warn!(error = %e, index = %uid, "Meilisearch: an old rebuild's index stays");

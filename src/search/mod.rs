@@ -96,6 +96,12 @@ impl Kind {
     pub fn doc_id(self, id: i64) -> String {
         format!("{}-{id}", self.as_str())
     }
+
+    /// The kind and row of a document id (`event-12`).
+    pub fn parse_doc_id(doc_id: &str) -> Option<(Kind, i64)> {
+        let (kind, id) = doc_id.rsplit_once('-')?;
+        Some((Kind::parse(kind)?, id.parse().ok()?))
+    }
 }
 
 /// Who may find a document.
@@ -392,14 +398,23 @@ pub trait Source: Send + Sync {
     }
 }
 
+/// What start-up does for the index (through a [`sync::PrepareIndex`] job).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preparation {
+    Nothing,
+    /// An empty embedded index: filled when the database has findable rows.
+    FillIfRows,
+    /// Meilisearch's settings to apply, or an embedded index that cannot be opened.
+    Always,
+}
+
 /// The engine and the sources: what the app, the jobs and the commands share.
 #[derive(Clone)]
 pub struct Search {
     pub engine: Arc<dyn SearchEngine>,
     pub sources: Arc<Vec<Box<dyn Source>>>,
-    /// Whether start-up should prepare the index: Meilisearch's settings are applied at every
-    /// start; an embedded index is filled when it was found empty.
-    pub needs_preparation: bool,
+    /// What start-up should do for the index.
+    pub preparation: Preparation,
 }
 
 impl Search {
@@ -416,7 +431,8 @@ impl Search {
         settings: &crate::config::Settings,
         sources: Vec<Box<dyn Source>>,
     ) -> Result<Self, SearchError> {
-        let (engine, needs_preparation): (Arc<dyn SearchEngine>, bool) = match &settings.meili_url {
+        let (engine, preparation): (Arc<dyn SearchEngine>, Preparation) = match &settings.meili_url
+        {
             Some(url) => (
                 Arc::new(meili::MeiliEngine::new(
                     url.as_str(),
@@ -424,18 +440,22 @@ impl Search {
                     &settings.meili_index,
                     std::time::Duration::from_secs(settings.meili_timeout),
                 )?),
-                true,
+                Preparation::Always,
             ),
             None => {
                 let engine = embedded::EmbeddedEngine::open(&settings.data_dir.join("search"))?;
-                let empty = engine.is_empty()?;
-                (Arc::new(engine), empty)
+                let preparation = match engine.is_empty() {
+                    Ok(false) => Preparation::Nothing,
+                    Ok(true) => Preparation::FillIfRows,
+                    Err(_) => Preparation::Always,
+                };
+                (Arc::new(engine), preparation)
             }
         };
         Ok(Self {
             engine,
             sources: Arc::new(sources),
-            needs_preparation,
+            preparation,
         })
     }
 }

@@ -278,7 +278,12 @@ pub async fn search(
     }
     let all_themes = crate::themes::service::all(&state.db).await?;
     match fill(&mut page, &state, &metrics, &query, &all_themes, lang).await {
-        Ok(()) => respond::html(StatusCode::OK, &page, false),
+        // What staff and members find is theirs: not for shared caches.
+        Ok(()) => respond::html(
+            StatusCode::OK,
+            &page,
+            query.audience != crate::search::Audience::Visitor,
+        ),
         Err(AppError::Unavailable(_)) => {
             page.body = Body::Unavailable;
             let mut res = respond::html(StatusCode::SERVICE_UNAVAILABLE, &page, true)?;

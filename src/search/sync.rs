@@ -26,15 +26,12 @@ pub struct SyncDocument {
 }
 
 /// Enqueues the sync of row `id` of `kind`, on the caller's connection (in its transaction).
+///
+/// No dedup key: a queued job of the same document may be claimed and run before this
+/// transaction commits, reading the row as it was; this change needs a job of its own, which
+/// becomes visible to the workers only when the change does.
 pub fn touch(conn: &mut DbConnection, kind: Kind, id: i64) -> diesel::QueryResult<()> {
-    enqueue(
-        conn,
-        &SyncDocument { kind, id },
-        EnqueueOptions {
-            run_at: None,
-            dedup_key: Some(format!("search:{}", kind.doc_id(id))),
-        },
-    )?;
+    enqueue(conn, &SyncDocument { kind, id }, EnqueueOptions::default())?;
     Ok(())
 }
 
@@ -103,6 +100,26 @@ async fn load(
 /// Makes the index agree with row `id` of `kind`, then enqueues the documents that show
 /// something of it. Returns whether the row is findable.
 pub async fn sync_one(db: &Pool, search: &Search, kind: Kind, id: i64) -> Result<bool, SyncError> {
+    let findable = reconcile(db, search, kind, id).await?;
+    let search2 = search.clone();
+    db::run(db, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            for source in search2.sources.iter() {
+                for dependent in source.dependents(conn, kind, id)? {
+                    touch(conn, source.kind(), dependent)?;
+                }
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(findable)
+}
+
+/// Makes the index agree with row `id` of `kind` as it is now: read, write, read again.
+async fn reconcile(db: &Pool, search: &Search, kind: Kind, id: i64) -> Result<bool, SyncError> {
     if search.source(kind).is_none() {
         return Err(SyncError::NoSource(kind));
     }
@@ -119,20 +136,6 @@ pub async fn sync_one(db: &Pool, search: &Search, kind: Kind, id: i64) -> Result
         }
         doc = again;
     }
-    let search2 = search.clone();
-    db::run(db, move |conn| {
-        use diesel::Connection;
-        conn.transaction(|conn| {
-            for source in search2.sources.iter() {
-                for dependent in source.dependents(conn, kind, id)? {
-                    touch(conn, source.kind(), dependent)?;
-                }
-            }
-            Ok::<_, diesel::result::Error>(())
-        })?;
-        Ok(())
-    })
-    .await?;
     Ok(doc.is_some())
 }
 
@@ -220,16 +223,18 @@ pub async fn check(db: &Pool, search: &Search, fix: bool) -> Result<Drift, SyncE
         .cloned()
         .collect();
     if fix {
-        let repair: Vec<Document> = drift
-            .missing
-            .iter()
-            .chain(&drift.stale)
-            .filter_map(|id| expected.get(id).cloned())
-            .collect();
-        for chunk in repair.chunks(500) {
-            search.engine.upsert(chunk).await?;
+        // Each drifted document is made to agree with its row as it is *now*: the snapshot
+        // above may be older than a change that withdrew it.
+        let mut foreign = Vec::new();
+        for id in drift.missing.iter().chain(&drift.stale).chain(&drift.extra) {
+            match Kind::parse_doc_id(id) {
+                Some((kind, row)) if search.source(kind).is_some() => {
+                    reconcile(db, search, kind, row).await?;
+                }
+                _ => foreign.push(id.clone()),
+            }
         }
-        for chunk in drift.extra.chunks(500) {
+        for chunk in foreign.chunks(500) {
             search.engine.delete(chunk).await?;
         }
     }
@@ -244,7 +249,14 @@ pub async fn reindex(
     search: &Search,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<usize, SyncError> {
-    search.engine.ensure_settings().await?;
+    match search.engine.ensure_settings().await {
+        Ok(()) => {}
+        // The embedded live index is replaced whole: it need not open.
+        Err(e) if search.engine.name() == "embedded" => {
+            tracing::warn!(error = %e, "search: the embedded index is replaced");
+        }
+        Err(e) => return Err(e.into()),
+    }
     let docs = documents(db, search, &mut progress).await?;
     let mut rebuild = search.engine.rebuild().await?;
     let total = docs.len();
@@ -298,12 +310,18 @@ impl Job for PrepareIndex {
     const KIND: &'static str = "search_prepare";
 
     async fn run(self, ctx: JobContext, _run: JobRun) -> Result<(), JobError> {
-        ctx.search
-            .engine
-            .ensure_settings()
-            .await
-            .map_err(transient)?;
-        if ctx.search.engine.count().await.map_err(transient)? > 0 {
+        let engine = &ctx.search.engine;
+        let usable = match engine.ensure_settings().await {
+            Ok(()) => true,
+            // An embedded index that cannot be opened (another version's, a folder gone) is
+            // rebuilt.
+            Err(e) if engine.name() == "embedded" => {
+                tracing::warn!(error = %e, "search: the embedded index is rebuilt");
+                false
+            }
+            Err(e) => return Err(transient(e)),
+        };
+        if usable && engine.count().await.map_err(transient)? > 0 {
             return Ok(());
         }
         let n = reindex(&ctx.db, &ctx.search, |_, _| {})
@@ -324,8 +342,7 @@ impl Job for PrepareIndex {
 /// to do: Meilisearch's settings to apply, or an empty embedded index while the database has
 /// rows to find.
 pub fn enqueue_prepare(conn: &mut DbConnection, search: &Search) -> diesel::QueryResult<()> {
-    let meili = search.engine.name() != "embedded";
-    if !meili {
+    if search.preparation == super::Preparation::FillIfRows {
         let mut rows = false;
         for source in search.sources.iter() {
             if !source.ids(conn)?.is_empty() {

@@ -201,7 +201,21 @@ async fn each_role_finds_what_it_may_see() {
         .unwrap();
     assert_eq!(facets["total"], 0, "{facets}");
     let res = call(&app, None, "GET", "/api/v1/search/suggest?q=hortillo", None).await;
+    assert_eq!(res.headers()["cache-control"], "public, max-age=0");
     assert_eq!(res.json::<Value>().await.unwrap()["items"], json!([]));
+    let res = call(
+        &app,
+        Some(&boss),
+        "GET",
+        "/api/v1/search?q=hortillonnages",
+        None,
+    )
+    .await;
+    assert_eq!(
+        res.headers()["cache-control"],
+        "private, no-store",
+        "what staff find is not for shared caches"
+    );
     ok(call(
         &app,
         Some(&boss),
@@ -410,6 +424,23 @@ async fn search_check_finds_and_fixes_drift_and_reindex_swaps_without_downtime()
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 missing, 0 stale, 0 extra"), "{out}");
 
+    // The queue drained (no sync job left to repair what follows by itself).
+    let syncing = async || {
+        let jobs = app.jobs("").await;
+        jobs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|j| j["kind"] == "search_sync")
+            .count()
+    };
+    for _ in 0..400 {
+        if syncing().await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(syncing().await, 0, "{}", app.jobs("").await);
     // Drift made behind the app's back: one document gone, one stale, one extra.
     let search = quai::search::Search::from_settings(&app.settings, quai::app::sources()).unwrap();
     // The app's worker may be writing at the same instant: the writer's lock is taken in turn.
@@ -562,4 +593,29 @@ async fn meilisearch_down_answers_503_and_writes_go_on() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert!(waiting, "the sync job waits: {}", app.jobs("").await);
+}
+
+#[tokio::test]
+async fn an_index_that_cannot_be_opened_is_rebuilt_at_start_up() {
+    // `CURRENT` names a folder that is gone (a crash, a hand-made mistake).
+    let app = TestApp::spawn_with(|s| {
+        let root = s.data_dir.join("search");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("CURRENT"), "index-gone").unwrap();
+    })
+    .await;
+    let mut status = 0;
+    for _ in 0..200 {
+        status = call(&app, None, "GET", "/api/v1/search?q=x", None)
+            .await
+            .status()
+            .as_u16();
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503, "unavailable until rebuilt, never a 500");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(status, 200, "the start-up job rebuilt the index");
+    assert_ne!(live_index(&app).file_name().unwrap(), "index-gone");
 }
