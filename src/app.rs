@@ -40,6 +40,8 @@ pub fn sources() -> Vec<Box<dyn crate::search::Source>> {
         Box::new(crate::orgs::search::Organizations),
         Box::new(crate::marketplace::search::Offerings),
         Box::new(crate::events::search::Events),
+        Box::new(crate::mentoring::search::Mentors),
+        Box::new(crate::mentoring::search::Projects),
     ]
 }
 
@@ -51,6 +53,8 @@ pub fn registry() -> Registry {
         .register::<crate::marketplace::requests::ExpireRequest>()
         .register::<crate::events::service::RemindAttendees>()
         .register::<crate::events::admission::ExpireOffer>()
+        .register::<crate::mentoring::workflow::RemindMentor>()
+        .register::<crate::mentoring::workflow::ExpireMentorship>()
         .register::<crate::search::sync::SyncDocument>()
         .register::<crate::search::sync::RebuildIndex>()
         .register::<crate::search::sync::PrepareIndex>()
@@ -174,6 +178,7 @@ impl Runtime {
         (name = "me", description = "The signed-in account: profile, password, email, sessions, data"),
         (name = "organizations", description = "Startups, partners and founding members"),
         (name = "marketplace", description = "Offerings: products, services, expertise, mentoring, perks; requests about them"),
+        (name = "mentoring", description = "Mentor profiles, startup projects, explainable suggestions, mentorships from request to feedback, matching rounds"),
         (name = "favorites", description = "The organizations and themes a person follows"),
         (name = "events", description = "Venues, thematic events, registrations and the waiting list, agendas and rooms' bookings"),
         (name = "search", description = "Search over everything, French first: typos, accents, plurals and synonyms forgiven"),
@@ -408,6 +413,35 @@ fn routes(
                 .service(crate::events::agenda_api::update)
                 .service(crate::events::agenda_api::remove)
                 .service(crate::events::agenda_api::bookings)
+                // Mentoring: mentors, projects, mentorships, matching rounds.
+                .service(crate::mentoring::api::list_mentors)
+                .service(crate::mentoring::api::my_profile)
+                .service(crate::mentoring::api::save_my_profile)
+                .service(crate::mentoring::api::my_suggestions)
+                .service(crate::mentoring::api::show_mentor)
+                .service(crate::mentoring::api::list_projects)
+                .service(crate::mentoring::api::create_project)
+                .service(crate::mentoring::api::show_project)
+                .service(crate::mentoring::api::update_project)
+                .service(crate::mentoring::api::project_status)
+                .service(crate::mentoring::api::project_suggestions)
+                .service(crate::mentoring::api::list_mentorships)
+                .service(crate::mentoring::api::request)
+                .service(crate::mentoring::api::propose)
+                .service(crate::mentoring::api::show_mentorship)
+                .service(crate::mentoring::api::accept)
+                .service(crate::mentoring::api::decline)
+                .service(crate::mentoring::api::withdraw)
+                .service(crate::mentoring::api::end)
+                .service(crate::mentoring::api::log_session)
+                .service(crate::mentoring::api::feedback)
+                .service(crate::mentoring::api::list_rounds)
+                .service(crate::mentoring::api::create_round)
+                .service(crate::mentoring::api::show_round)
+                .service(crate::mentoring::api::set_pair)
+                .service(crate::mentoring::api::remove_pair)
+                .service(crate::mentoring::api::send_round)
+                .service(crate::mentoring::api::discard_round)
                 .service(crate::search::api::search)
                 .service(crate::search::api::suggest),
         )
@@ -437,6 +471,8 @@ fn routes(
         .configure(crate::events::programme::configure)
         .configure(crate::events::agenda_pages::configure)
         .configure(crate::events::office::configure)
+        .configure(crate::mentoring::pages::configure)
+        .configure(crate::mentoring::round_pages::configure)
         .route("/mentorat", web::get().to(home::placeholder))
         .configure(crate::search::pages::configure)
         .configure(crate::accounts::pages::configure)

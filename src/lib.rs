@@ -1,7 +1,7 @@
 //! Quai: the innovation platform of Amiens Cluster.
 //!
 //! Infrastructure: [`config`], [`db`], [`error`], [`telemetry`], [`jobs`], [`mail`], [`auth`], [`web`].
-//! Features: [`home`], [`themes`], [`accounts`], [`orgs`], [`marketplace`], [`favorites`],
+//! Features: [`home`], [`themes`], [`accounts`], [`orgs`], [`marketplace`], [`mentoring`], [`favorites`],
 //! [`admin`]. Features use the infrastructure; the
 //! infrastructure never imports a feature. [`app`] wires them together.
 
@@ -19,6 +19,7 @@ pub mod home;
 pub mod jobs;
 pub mod mail;
 pub mod marketplace;
+pub mod mentoring;
 pub mod orgs;
 pub mod search;
 pub mod telemetry;

@@ -367,6 +367,157 @@ diesel::table! {
 diesel::joinable!(event_sessions -> events (event_id));
 diesel::joinable!(session_speakers -> event_sessions (session_id));
 
+diesel::table! {
+    mentor_profiles (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        slug -> Text,
+        headline -> Text,
+        bio -> Text,
+        languages -> Text,
+        stages -> Text,
+        capacity -> Integer,
+        active_mentees -> Integer,
+        availability -> Text,
+        visibility -> Text,
+        paused -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mentor_expertise (mentor_id, theme_id) {
+        mentor_id -> BigInt,
+        theme_id -> BigInt,
+        level -> Integer,
+    }
+}
+
+diesel::table! {
+    mentor_slots (id) {
+        id -> BigInt,
+        mentor_id -> BigInt,
+        weekday -> Integer,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        goals -> Text,
+        stage -> Text,
+        languages -> Text,
+        status -> Text,
+        visibility -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_needs (project_id, theme_id) {
+        project_id -> BigInt,
+        theme_id -> BigInt,
+        weight -> Integer,
+    }
+}
+
+diesel::table! {
+    matching_rounds (id) {
+        id -> BigInt,
+        status -> Text,
+        total_score -> BigInt,
+        greedy_score -> BigInt,
+        greedy_pairs -> Integer,
+        projects_count -> Integer,
+        mentors_count -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    matching_round_pairs (round_id, project_id) {
+        round_id -> BigInt,
+        project_id -> BigInt,
+        mentor_id -> BigInt,
+        score -> Integer,
+        breakdown -> Text,
+        edited -> Bool,
+    }
+}
+
+diesel::table! {
+    mentorships (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        mentor_id -> BigInt,
+        origin -> Text,
+        status -> Text,
+        message -> Text,
+        decline_reason -> Text,
+        requested_by -> Nullable<BigInt>,
+        round_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        expires_at -> Timestamp,
+        reminded_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mentorship_sessions (id) {
+        id -> BigInt,
+        mentorship_id -> BigInt,
+        held_at -> Timestamp,
+        minutes -> Integer,
+        shared_notes -> Text,
+        mentor_notes -> Text,
+        startup_notes -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mentorship_feedback (mentorship_id, side) {
+        mentorship_id -> BigInt,
+        side -> Text,
+        rating -> Integer,
+        comment -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(mentor_profiles -> users (user_id));
+diesel::joinable!(mentor_expertise -> mentor_profiles (mentor_id));
+diesel::joinable!(mentor_expertise -> themes (theme_id));
+diesel::joinable!(mentor_slots -> mentor_profiles (mentor_id));
+diesel::joinable!(projects -> organizations (organization_id));
+diesel::joinable!(project_needs -> projects (project_id));
+diesel::joinable!(project_needs -> themes (theme_id));
+diesel::joinable!(matching_round_pairs -> matching_rounds (round_id));
+diesel::joinable!(mentorships -> projects (project_id));
+diesel::joinable!(mentorships -> mentor_profiles (mentor_id));
+diesel::joinable!(mentorship_sessions -> mentorships (mentorship_id));
+diesel::joinable!(mentorship_feedback -> mentorships (mentorship_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     themes,
     jobs,
@@ -395,4 +546,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     registrations,
     event_sessions,
     session_speakers,
+    mentor_profiles,
+    mentor_expertise,
+    mentor_slots,
+    projects,
+    project_needs,
+    matching_rounds,
+    matching_round_pairs,
+    mentorships,
+    mentorship_sessions,
+    mentorship_feedback,
 );

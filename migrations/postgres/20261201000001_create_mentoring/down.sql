@@ -1,0 +1,10 @@
+DROP TABLE mentorship_feedback;
+DROP TABLE mentorship_sessions;
+DROP TABLE mentorships;
+DROP TABLE matching_round_pairs;
+DROP TABLE matching_rounds;
+DROP TABLE project_needs;
+DROP TABLE projects;
+DROP TABLE mentor_slots;
+DROP TABLE mentor_expertise;
+DROP TABLE mentor_profiles;

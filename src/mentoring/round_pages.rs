@@ -1,0 +1,5 @@
+//! The back office's matching rounds.
+
+use actix_web::web;
+
+pub fn configure(_cfg: &mut web::ServiceConfig) {}
