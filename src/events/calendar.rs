@@ -67,8 +67,24 @@ pub struct FeedItem<'a> {
     pub location: String,
 }
 
-/// A subscribable feed (`METHOD:PUBLISH`) of events.
-pub fn feed(name: &str, host: &str, items: &[FeedItem<'_>], now: NaiveDateTime) -> String {
+/// Something else of a person's calendar (a mentoring session): its own UID and times.
+pub struct Appointment {
+    pub uid: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+}
+
+/// A subscribable feed (`METHOD:PUBLISH`) of events and appointments.
+pub fn feed(
+    name: &str,
+    host: &str,
+    items: &[FeedItem<'_>],
+    appointments: &[Appointment],
+    now: NaiveDateTime,
+) -> String {
     let mut calendar = ICalendar::new("2.0", "-//Amiens Cluster//Quai//FR");
     calendar.push(Method::new("PUBLISH"));
     calendar.push(ics::properties::Name::new(escape_text(name.to_owned())));
@@ -96,6 +112,21 @@ pub fn feed(name: &str, host: &str, items: &[FeedItem<'_>], now: NaiveDateTime) 
         } else {
             "CONFIRMED"
         }));
+        calendar.add_event(event);
+    }
+    for a in appointments {
+        let mut event = IcsEvent::new(a.uid.clone(), stamp(now));
+        event.push(DtStart::new(stamp(a.starts_at)));
+        event.push(DtEnd::new(stamp(a.ends_at)));
+        event.push(Summary::new(escape_text(a.title.clone())));
+        let mut description = a.description.clone();
+        if !description.is_empty() {
+            description.push_str("\n\n");
+        }
+        description.push_str(&a.url);
+        event.push(Description::new(escape_text(description)));
+        event.push(URL::new(a.url.clone()));
+        event.push(Status::new("CONFIRMED"));
         calendar.add_event(event);
     }
     calendar.to_string()

@@ -1,5 +1,6 @@
 //! Calendar feeds: the public one of published events (`/events.ics`, per theme) and a person's
-//! own behind a secret address (the events where they hold a seat).
+//! own behind a secret address (the events where they hold a seat, and the sessions of their
+//! mentorships).
 
 use chrono::{NaiveDateTime, Utc};
 
@@ -34,7 +35,7 @@ pub async fn feed(
         }
         let now = Utc::now().naive_utc();
         let events = model::for_feed(conn, now - chrono::Duration::days(30), theme.as_deref())?;
-        feed_of(conn, &name, &base, &host, &events, now)
+        feed_of(conn, &name, &base, &host, &events, &[], now)
     })
     .await
 }
@@ -66,7 +67,17 @@ pub async fn personal_feed(
             })
             .map(|(_, e)| e)
             .collect();
-        feed_of(conn, "Quai · mes inscriptions", &base, &host, &events, now)
+        // Mentoring sessions of the person's mentorships join their seats.
+        let appointments = crate::mentoring::workflow::calendar_of(conn, user_id, &base, &host)?;
+        feed_of(
+            conn,
+            "Quai · mes inscriptions",
+            &base,
+            &host,
+            &events,
+            &appointments,
+            now,
+        )
     })
     .await
 }
@@ -78,6 +89,7 @@ fn feed_of(
     base: &str,
     host: &str,
     events: &[Event],
+    appointments: &[super::calendar::Appointment],
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
     let mut items = Vec::with_capacity(events.len());
@@ -88,7 +100,7 @@ fn feed_of(
             location: event_mail::location(conn, event)?,
         });
     }
-    Ok(super::calendar::feed(name, host, &items, now))
+    Ok(super::calendar::feed(name, host, &items, appointments, now))
 }
 
 /// The secret of a person's calendar feed address.

@@ -10,7 +10,7 @@ use super::rounds::{self, PairInput, RoundView};
 use super::scoring::Score;
 use super::service::{self, MentorInput, MentorView, ProjectInput, ProjectView, Suggestion};
 use super::workflow::{
-    self, DeclineInput, FeedbackInput, MentorshipView, RequestInput, SessionInput, Side,
+    self, DeclineInput, FeedbackInput, MentorRequestInput, MentorshipView, SessionLogInput, Side,
 };
 use crate::app::AppState;
 use crate::auth::{Admin, CurrentUser, MaybeUser};
@@ -248,7 +248,7 @@ pub struct ProjectSuggestion {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SessionResource {
+pub struct SessionLogResource {
     pub id: i64,
     pub held_at: NaiveDateTime,
     pub minutes: i32,
@@ -295,7 +295,7 @@ pub struct MentorshipResource {
     pub expires_at: NaiveDateTime,
     pub started_at: Option<NaiveDateTime>,
     pub ended_at: Option<NaiveDateTime>,
-    pub sessions: Vec<SessionResource>,
+    pub sessions: Vec<SessionLogResource>,
     pub total_minutes: i32,
     pub feedback: Vec<FeedbackResource>,
 }
@@ -320,7 +320,7 @@ impl MentorshipResource {
             sessions: v
                 .sessions
                 .into_iter()
-                .map(|s| SessionResource {
+                .map(|s| SessionLogResource {
                     id: s.session.id,
                     held_at: s.session.held_at,
                     minutes: s.session.minutes,
@@ -749,7 +749,7 @@ async fn respond(
 }
 
 /// Ask a mentor for one of my startup's projects.
-#[utoipa::path(tag = "mentoring", request_body = RequestInput, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "mentoring", request_body = MentorRequestInput, security(("bearer" = [])), responses(
     (status = 201, description = "The pending request", body = MentorshipResource),
     (status = 403, description = "Not a member of the project's startup", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "Mentor paused or full, duplicate, 3 requests pending, project not open", body = Problem, content_type = "application/problem+json"),
@@ -760,7 +760,7 @@ pub async fn request(
     me: CurrentUser,
     lang: Lang,
     state: web::Data<AppState>,
-    body: web::Json<RequestInput>,
+    body: web::Json<MentorRequestInput>,
 ) -> Result<HttpResponse, AppError> {
     let m = workflow::request(&state.db, &state.settings, &me, body.into_inner()).await?;
     let view = workflow::get(&state.db, &me, m.id).await?;
@@ -776,7 +776,7 @@ pub struct Created {
 }
 
 /// Propose a pair (admins); the mentor accepts or declines like a request.
-#[utoipa::path(tag = "mentoring", request_body = RequestInput, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "mentoring", request_body = MentorRequestInput, security(("bearer" = [])), responses(
     (status = 201, description = "The pending proposal", body = Created),
     (status = 409, description = "Mentor paused or full, duplicate, project not open", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Same organization, unknown project or mentor", body = Problem, content_type = "application/problem+json"),
@@ -785,7 +785,7 @@ pub struct Created {
 pub async fn propose(
     admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<RequestInput>,
+    body: web::Json<MentorRequestInput>,
 ) -> Result<HttpResponse, AppError> {
     let m = workflow::propose(&state.db, &state.settings, admin.actor, body.into_inner()).await?;
     Ok(HttpResponse::Created()
@@ -883,7 +883,7 @@ pub async fn end(
 }
 
 /// Log a session of an active mentorship.
-#[utoipa::path(tag = "mentoring", params(("id" = i64, Path)), request_body = SessionInput, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "mentoring", params(("id" = i64, Path)), request_body = SessionLogInput, security(("bearer" = [])), responses(
     (status = 201, description = "The mentorship with its log", body = MentorshipResource),
     (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -894,7 +894,7 @@ pub async fn log_session(
     lang: Lang,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<SessionInput>,
+    body: web::Json<SessionLogInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     workflow::log_session(&state.db, &state.settings, &me, id, body.into_inner()).await?;

@@ -327,10 +327,7 @@ pub fn free_place(
 }
 
 /// A mentor's expertise: (theme id, slug, label fr, label en, level), by theme order.
-pub fn expertise(
-    conn: &mut DbConnection,
-    mentor_id: i64,
-) -> QueryResult<Vec<ThemeRow>> {
+pub fn expertise(conn: &mut DbConnection, mentor_id: i64) -> QueryResult<Vec<ThemeRow>> {
     mentor_expertise::table
         .inner_join(themes::table)
         .filter(mentor_expertise::mentor_id.eq(mentor_id))
@@ -567,10 +564,7 @@ pub fn projects_with_status(conn: &mut DbConnection, status: &[&str]) -> QueryRe
 }
 
 /// A project's needs: (theme id, slug, label fr, label en, weight), heaviest first.
-pub fn needs(
-    conn: &mut DbConnection,
-    project_id: i64,
-) -> QueryResult<Vec<ThemeRow>> {
+pub fn needs(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<ThemeRow>> {
     project_needs::table
         .inner_join(themes::table)
         .filter(project_needs::project_id.eq(project_id))

@@ -34,7 +34,7 @@ pub const EXPIRE_AFTER_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RequestInput {
+pub struct MentorRequestInput {
     pub project_id: i64,
     pub mentor_id: i64,
     /// Why this mentor (at most 2000 characters).
@@ -51,7 +51,7 @@ pub struct DeclineInput {
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SessionInput {
+pub struct SessionLogInput {
     /// When it took place: `YYYY-MM-DDTHH:MM` in Europe/Paris, or RFC 3339.
     pub held_at: String,
     /// Duration in minutes, 5 to 600.
@@ -297,7 +297,7 @@ pub async fn request(
     pool: &Pool,
     settings: &Settings,
     me: &CurrentUser,
-    input: RequestInput,
+    input: MentorRequestInput,
 ) -> Result<Mentorship, AppError> {
     me.require_verified()?;
     let mut errors = FieldErrors::new();
@@ -347,7 +347,7 @@ pub async fn propose(
     pool: &Pool,
     settings: &Settings,
     actor: Option<i64>,
-    input: RequestInput,
+    input: MentorRequestInput,
 ) -> Result<Mentorship, AppError> {
     let mut errors = FieldErrors::new();
     let message = text_field(&mut errors, "message", &input.message, 2000, false);
@@ -606,7 +606,7 @@ pub async fn log_session(
     settings: &Settings,
     me: &CurrentUser,
     id: i64,
-    input: SessionInput,
+    input: SessionLogInput,
 ) -> Result<model::Session, AppError> {
     let mut errors = FieldErrors::new();
     let shared = text_field(
@@ -871,4 +871,50 @@ impl Job for ExpireMentorship {
 
 fn job_error(e: AppError) -> JobError {
     JobError::Transient(e.to_string())
+}
+
+/// The sessions of the person's mentorships (as mentor or through their startups), from 90
+/// days ago on, for their personal calendar feed.
+pub fn calendar_of(
+    conn: &mut DbConnection,
+    user_id: i64,
+    base: &str,
+    host: &str,
+) -> Result<Vec<crate::events::calendar::Appointment>, AppError> {
+    let mut list = match model::mentor_of_user(conn, user_id)? {
+        Some(mentor) => model::mentorships_of_mentor(conn, mentor.id)?,
+        None => Vec::new(),
+    };
+    let orgs: Vec<i64> = orgs::of_user(conn, user_id)?
+        .into_iter()
+        .map(|(o, _)| o.id)
+        .collect();
+    let projects: Vec<i64> = model::projects_of(conn, &orgs)?
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    for m in model::mentorships_of_projects(conn, &projects)? {
+        if !list.iter().any(|x| x.id == m.id) {
+            list.push(m);
+        }
+    }
+    let since = Utc::now().naive_utc() - Duration::days(90);
+    let mut out = Vec::new();
+    for m in list.iter().filter(|m| m.started_at.is_some()) {
+        let project = model::find_project(conn, m.project_id)?;
+        for session in model::sessions(conn, m.id)? {
+            if session.held_at < since {
+                continue;
+            }
+            out.push(crate::events::calendar::Appointment {
+                uid: format!("quai-mentoring-session-{}@{host}", session.id),
+                starts_at: session.held_at,
+                ends_at: session.held_at + Duration::minutes(i64::from(session.minutes)),
+                title: format!("Mentorat · {}", project.title),
+                description: session.shared_notes.clone(),
+                url: format!("{base}/espace/mentorat/{}", m.id),
+            });
+        }
+    }
+    Ok(out)
 }

@@ -1223,3 +1223,29 @@ async fn visibility_rules_hold_for_mentors_and_projects() {
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "closed");
     let _ = w.engie;
 }
+
+#[tokio::test]
+async fn openapi_describes_the_mentoring_api() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let paths = &doc["paths"];
+    for (path, method) in [
+        ("/api/v1/mentors", "get"),
+        ("/api/v1/mentors/me", "put"),
+        ("/api/v1/projects", "post"),
+        ("/api/v1/projects/{id}/suggestions", "get"),
+        ("/api/v1/mentorships", "post"),
+        ("/api/v1/mentorships/{id}/accept", "post"),
+        ("/api/v1/mentorships/{id}/sessions", "post"),
+        ("/api/v1/mentorships/{id}/feedback", "post"),
+        ("/api/v1/matching-rounds", "post"),
+        ("/api/v1/matching-rounds/{id}/pairs/{project_id}", "put"),
+        ("/api/v1/matching-rounds/{id}/send", "post"),
+    ] {
+        assert!(paths[path][method].is_object(), "{method} {path}");
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["ScoreResource"]["properties"]["reasons"].is_object());
+    assert!(schemas["MentorRequestInput"]["properties"]["mentor_id"].is_object());
+    assert!(schemas["RoundResource"]["properties"]["greedy_score"].is_object());
+}
