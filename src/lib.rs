@@ -19,6 +19,7 @@ pub mod home;
 pub mod jobs;
 pub mod mail;
 pub mod marketplace;
+pub mod mentoring;
 pub mod orgs;
 pub mod search;
 pub mod telemetry;
