@@ -473,7 +473,6 @@ fn routes(
         .configure(crate::events::office::configure)
         .configure(crate::mentoring::pages::configure)
         .configure(crate::mentoring::round_pages::configure)
-        .route("/mentorat", web::get().to(home::placeholder))
         .configure(crate::search::pages::configure)
         .configure(crate::accounts::pages::configure)
         .configure(crate::admin::pages::configure)

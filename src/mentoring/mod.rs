@@ -15,6 +15,7 @@ pub mod mail;
 pub mod matching;
 pub mod model;
 pub mod pages;
+pub mod portal;
 pub mod round_pages;
 pub mod rounds;
 pub mod scoring;
