@@ -86,7 +86,7 @@ fn mentor_of(round: &Value, project: i64) -> Option<i64> {
 }
 
 /// The `<tr>` of a project's pair.
-fn row<'a>(html: &'a str, project: i64) -> &'a str {
+fn row(html: &str, project: i64) -> &str {
     let start = html
         .find(&format!("data-testid=\"pair\" data-project=\"{project}\""))
         .unwrap_or_else(|| panic!("no pair for project {project} in {html}"));
