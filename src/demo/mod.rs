@@ -14,6 +14,7 @@ use crate::marketplace::model as market;
 use crate::orgs::model as orgs;
 
 mod agenda;
+mod mentoring;
 
 /// The password of every demo account (printed by the command).
 pub const DEMO_PASSWORD: &str = "quai démo amiens 2026";
@@ -368,6 +369,10 @@ pub struct Seeded {
     pub offerings: usize,
     pub requests: usize,
     pub events: usize,
+    pub themes: usize,
+    pub mentors: usize,
+    pub projects: usize,
+    pub mentorships: usize,
 }
 
 /// Requests between demo organizations: (asking organization, offering's organization, message,
@@ -510,6 +515,11 @@ pub fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<Seeded, AppE
         done.requests = seed_requests(conn, founder, now)?;
         seed_favorites(conn, founder, now)?;
         done.events = seed_events(conn, &ids, now)?;
+        let added = mentoring::seed(conn, password_hash, founder, ids[0], now)?;
+        done.themes = added.themes;
+        done.mentors = added.mentors;
+        done.projects = added.projects;
+        done.mentorships = added.mentorships;
         Ok(done)
     })
 }

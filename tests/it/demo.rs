@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
+use crate::common::accounts::call;
 
 #[tokio::test]
 async fn the_demo_data_fills_the_marketplace_once() {
@@ -169,4 +170,190 @@ fn the_seed_command_needs_demo_and_is_idempotent() {
         String::from_utf8_lossy(&out.stdout)
             .contains("0 accounts, 0 organizations, 0 offerings, 0 requests, 0 events added")
     );
+}
+
+/// Signs a demo account in; its login answer.
+async fn demo_login(app: &TestApp, email: &str) -> Value {
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({ "email": email, "password": quai::demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{email}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_data_brings_mentoring_to_life_once() {
+    use diesel::prelude::*;
+    use quai::db::schema::{mentor_profiles, mentorships, organizations, projects};
+
+    let app = TestApp::spawn().await;
+    let hash = quai::auth::password::hash_now(quai::demo::DEMO_PASSWORD).unwrap();
+    let first = quai::demo::seed(&mut app.connect(), &hash).unwrap();
+    assert_eq!(
+        (
+            first.themes,
+            first.mentors,
+            first.projects,
+            first.mentorships
+        ),
+        (5, 13, 12, 8)
+    );
+    let again = quai::demo::seed(&mut app.connect(), &hash).unwrap();
+    assert_eq!(
+        again,
+        quai::demo::Seeded::default(),
+        "seeding twice adds nothing"
+    );
+
+    // The themes mentoring speaks of.
+    let themes: Value = app
+        .get("/api/v1/themes?per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slugs: Vec<&str> = themes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["slug"].as_str().unwrap())
+        .collect();
+    for slug in [
+        "efficacite-energetique",
+        "reseaux-de-chaleur",
+        "hydrogene",
+        "financement",
+        "industrialisation",
+    ] {
+        assert!(slugs.contains(&slug), "{slug} in {slugs:?}");
+    }
+
+    // A dozen mentors for signed-in people; the demo mentor has a profile.
+    let founder = demo_login(&app, "fondatrice@quai.demo").await;
+    let mentors: Value = call(&app, "GET", &founder, "/api/v1/mentors?per_page=100", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mentors["total"].as_i64().unwrap() >= 12, "{mentors}");
+    let karim = demo_login(&app, "mentor@quai.demo").await;
+    let me: Value = call(&app, "GET", &karim, "/api/v1/mentors/me", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(me["headline"].as_str().unwrap().contains("ENGIE"), "{me}");
+    let paused: i64 = mentor_profiles::table
+        .filter(mentor_profiles::paused.eq(true))
+        .count()
+        .get_result(&mut app.connect())
+        .unwrap();
+    assert_eq!(paused, 1);
+
+    // Projects for most startups, one of them private.
+    let with_projects: Vec<i64> = projects::table
+        .inner_join(organizations::table)
+        .filter(organizations::kind.eq("startup"))
+        .select(projects::organization_id)
+        .distinct()
+        .load(&mut app.connect())
+        .unwrap();
+    assert!(with_projects.len() >= 12, "{with_projects:?}");
+    let private: i64 = projects::table
+        .filter(projects::visibility.eq("private"))
+        .count()
+        .get_result(&mut app.connect())
+        .unwrap();
+    assert_eq!(private, 1);
+
+    // Mentorships in every state, as the admin API lists them.
+    let admin = demo_login(&app, "admin@quai.demo").await;
+    let all: Value = call(
+        &app,
+        "GET",
+        &admin,
+        "/api/v1/mentorships?all=true&per_page=100",
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let items = all["items"].as_array().unwrap();
+    let mut statuses: Vec<&str> = items
+        .iter()
+        .map(|m| m["status"].as_str().unwrap())
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    assert_eq!(
+        statuses,
+        [
+            "active",
+            "completed",
+            "declined",
+            "expired",
+            "pending",
+            "withdrawn"
+        ]
+    );
+    let pending: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|m| m["status"] == "pending")
+        .map(|m| (m["origin"].as_str().unwrap(), m["status"].as_str().unwrap()))
+        .collect();
+    assert!(pending.contains(&("request", "pending")), "{pending:?}");
+    assert!(pending.contains(&("proposal", "pending")), "{pending:?}");
+
+    // Sessions, feedback, reasons: as the workflow leaves them.
+    let mut conn = app.connect();
+    let rows: Vec<(i64, String, String)> = mentorships::table
+        .select((
+            mentorships::id,
+            mentorships::status,
+            mentorships::decline_reason,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    for (id, status, reason) in &rows {
+        let sessions = quai::mentoring::model::sessions(&mut conn, *id)
+            .unwrap()
+            .len();
+        let feedback = quai::mentoring::model::feedback(&mut conn, *id)
+            .unwrap()
+            .len();
+        match status.as_str() {
+            "active" => assert!((2..=3).contains(&sessions), "{id}: {sessions} sessions"),
+            "completed" => {
+                assert!(sessions >= 2);
+                assert_eq!(feedback, 2, "feedback from both sides");
+            }
+            "declined" => assert!(!reason.is_empty()),
+            _ => assert_eq!(sessions, 0),
+        }
+    }
+
+    // Every mentor's active mentees are their active mentorships.
+    let mentors: Vec<(i64, i32, i32)> = mentor_profiles::table
+        .select((
+            mentor_profiles::id,
+            mentor_profiles::active_mentees,
+            mentor_profiles::capacity,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    for (id, active, capacity) in mentors {
+        let counted: i64 = mentorships::table
+            .filter(mentorships::mentor_id.eq(id))
+            .filter(mentorships::status.eq("active"))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(i64::from(active), counted, "mentor {id}");
+        assert!((1..=3).contains(&capacity));
+    }
 }

@@ -36,6 +36,7 @@ mod migrations;
 mod orgs;
 mod pages;
 mod requests;
+mod round_pages;
 mod search_contract;
 mod search_pages;
 mod search_sync;
