@@ -123,8 +123,16 @@ fn load_demo(settings: &Settings, only_if_empty: bool) -> Result<(), ExitCode> {
     match quai::demo::seed(&mut conn, &hash) {
         Ok(done) => {
             println!(
-                "demo data: {} accounts, {} organizations, {} offerings, {} requests, {} events added",
-                done.users, done.organizations, done.offerings, done.requests, done.events
+                "demo data: {} accounts, {} organizations, {} offerings, {} requests, {} events, {} themes, {} mentors, {} projects, {} mentorships added",
+                done.users,
+                done.organizations,
+                done.offerings,
+                done.requests,
+                done.events,
+                done.themes,
+                done.mentors,
+                done.projects,
+                done.mentorships
             );
             println!(
                 "demo accounts (password « {} »):",

@@ -85,33 +85,6 @@ pub async fn index(
     })
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "home/placeholder.html")]
-struct Placeholder {
-    layout: Layout,
-    t: Translator,
-    section: &'static str,
-}
-
-/// The sections that later work fills in; until then, a finished page that says so.
-pub async fn placeholder(req: HttpRequest, lang: Lang) -> impl actix_web::Responder {
-    let section = match req.path() {
-        "/mentorat" => "nav.mentoring",
-        _ => "nav.search",
-    };
-    let t = lang.t();
-    Placeholder {
-        layout: Layout::new(
-            &req,
-            lang,
-            &format!("{} · {} · Quai", t.get(section), t.get("placeholder.title")),
-            t.get("placeholder.text"),
-        ),
-        t,
-        section,
-    }
-}
-
 #[derive(Deserialize)]
 pub struct SwitchQuery {
     retour: Option<String>,

@@ -99,12 +99,13 @@ async fn the_language_switch_sets_a_cookie_and_returns_to_the_page() {
 }
 
 #[tokio::test]
-async fn sections_in_preparation_have_finished_pages() {
+async fn the_mentoring_section_has_its_finished_page() {
     let app = TestApp::spawn().await;
     let res = app.get("/mentorat").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains("En préparation"));
+    assert!(html.contains("Comment ça marche"), "{html}");
+    assert!(!html.contains("En préparation"));
     assert!(
         html.contains("aria-current=\"page\""),
         "the nav shows where we are"

@@ -17,7 +17,7 @@ use crate::auth::{CurrentUser, MaybeUser, Role};
 use crate::error::AppError;
 use crate::mentoring::portal;
 use crate::mentoring::service;
-use crate::mentoring::workflow::{self, RequestInput};
+use crate::mentoring::workflow::{self, MentorRequestInput};
 use crate::themes::service as themes;
 use crate::web::respond::or_sign_in;
 use crate::web::{Lang, Layout, Translator, markdown, respond};
@@ -290,7 +290,7 @@ pub async fn request(
     let mentor = service::mentor_by_slug(&state.db, Some(me.clone()), slug.clone()).await?;
     let outcome = match project_id.trim().parse::<i64>() {
         Ok(project_id) => {
-            let input = RequestInput {
+            let input = MentorRequestInput {
                 project_id,
                 mentor_id: mentor.mentor.id,
                 message: message.clone(),

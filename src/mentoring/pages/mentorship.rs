@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::error::AppError;
-use crate::mentoring::workflow::{self, DeclineInput, FeedbackInput, SessionInput, Side};
+use crate::mentoring::workflow::{self, DeclineInput, FeedbackInput, SessionLogInput, Side};
 use crate::web::forms::FormState;
 use crate::web::respond::or_sign_in;
 use crate::web::{Lang, Layout, Translator, respond};
@@ -324,7 +324,7 @@ pub async fn act(
                     settings,
                     &me,
                     id,
-                    SessionInput {
+                    SessionLogInput {
                         held_at: typed.held_at.clone(),
                         minutes,
                         shared_notes: typed.shared_notes.clone(),
