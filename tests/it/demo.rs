@@ -161,14 +161,17 @@ fn the_seed_command_needs_demo_and_is_idempotent() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .contains("4 accounts, 21 organizations, 17 offerings, 3 requests, 12 events added")
+        said.contains(
+            "4 accounts, 21 organizations, 17 offerings, 3 requests, 12 events, 5 themes, 13 mentors, 12 projects, 8 mentorships added"
+        ),
+        "{said}"
     );
     let out = run(&["seed", "--demo"]);
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("0 accounts, 0 organizations, 0 offerings, 0 requests, 0 events added")
+            .contains("0 accounts, 0 organizations, 0 offerings, 0 requests, 0 events, 0 themes, 0 mentors, 0 projects, 0 mentorships added")
     );
 }
 
