@@ -760,6 +760,29 @@ pub async fn get(pool: &Pool, me: &CurrentUser, id: i64) -> Result<MentorshipVie
     .await
 }
 
+/// The mentorships a person takes part in: as the mentor, and through their organizations'
+/// projects (each once).
+fn of_user(conn: &mut DbConnection, user_id: i64) -> Result<Vec<Mentorship>, AppError> {
+    let mut list = match model::mentor_of_user(conn, user_id)? {
+        Some(mentor) => model::mentorships_of_mentor(conn, mentor.id)?,
+        None => Vec::new(),
+    };
+    let orgs: Vec<i64> = orgs::of_user(conn, user_id)?
+        .into_iter()
+        .map(|(o, _)| o.id)
+        .collect();
+    let projects: Vec<i64> = model::projects_of(conn, &orgs)?
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    for m in model::mentorships_of_projects(conn, &projects)? {
+        if !list.iter().any(|x| x.id == m.id) {
+            list.push(m);
+        }
+    }
+    Ok(list)
+}
+
 /// The mentorships the viewer takes part in: as a mentor, and through their organizations'
 /// projects; all of them (optionally of one status) for an admin asking for `all`.
 pub async fn mine(
@@ -778,23 +801,7 @@ pub async fn mine(
             }
             model::all_mentorships(conn, status.as_deref())?
         } else {
-            let mut list = match model::mentor_of_user(conn, me.user_id)? {
-                Some(mentor) => model::mentorships_of_mentor(conn, mentor.id)?,
-                None => Vec::new(),
-            };
-            let orgs: Vec<i64> = orgs::of_user(conn, me.user_id)?
-                .into_iter()
-                .map(|(o, _)| o.id)
-                .collect();
-            let projects: Vec<i64> = model::projects_of(conn, &orgs)?
-                .into_iter()
-                .map(|p| p.id)
-                .collect();
-            for m in model::mentorships_of_projects(conn, &projects)? {
-                if !list.iter().any(|x| x.id == m.id) {
-                    list.push(m);
-                }
-            }
+            let mut list = of_user(conn, me.user_id)?;
             list.sort_by_key(|m| std::cmp::Reverse(m.updated_at));
             if let Some(status) = &status {
                 list.retain(|m| &m.status == status);
@@ -881,23 +888,7 @@ pub fn calendar_of(
     base: &str,
     host: &str,
 ) -> Result<Vec<crate::events::calendar::Appointment>, AppError> {
-    let mut list = match model::mentor_of_user(conn, user_id)? {
-        Some(mentor) => model::mentorships_of_mentor(conn, mentor.id)?,
-        None => Vec::new(),
-    };
-    let orgs: Vec<i64> = orgs::of_user(conn, user_id)?
-        .into_iter()
-        .map(|(o, _)| o.id)
-        .collect();
-    let projects: Vec<i64> = model::projects_of(conn, &orgs)?
-        .iter()
-        .map(|p| p.id)
-        .collect();
-    for m in model::mentorships_of_projects(conn, &projects)? {
-        if !list.iter().any(|x| x.id == m.id) {
-            list.push(m);
-        }
-    }
+    let list = of_user(conn, user_id)?;
     let since = Utc::now().naive_utc() - Duration::days(90);
     let mut out = Vec::new();
     for m in list.iter().filter(|m| m.started_at.is_some()) {
