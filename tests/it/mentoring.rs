@@ -1249,3 +1249,73 @@ async fn openapi_describes_the_mentoring_api() {
     assert!(schemas["MentorRequestInput"]["properties"]["mentor_id"].is_object());
     assert!(schemas["RoundResource"]["properties"]["greedy_score"].is_object());
 }
+
+#[tokio::test]
+async fn logged_sessions_join_the_personal_calendar_feed() {
+    let app = TestApp::spawn_with(|s| s.signup_per_hour = 1000).await;
+    let w = world(&app).await;
+    let (claire_t, claire) = mentor(
+        &app,
+        "claire@engie.example",
+        "Claire",
+        profile(&[("hydrogene", 3)], &["fr"], &[], 2),
+    )
+    .await;
+    let p = project(
+        &app,
+        &w.lea,
+        "Chaufferie hydrogène",
+        &[("hydrogene", 3)],
+        "prototype",
+    )
+    .await;
+    let id = ask(&app, &w.lea, p, claire)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        call(
+            &app,
+            "POST",
+            &claire_t,
+            &format!("/api/v1/mentorships/{id}/accept"),
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = call(&app, "POST", &claire_t, &format!("/api/v1/mentorships/{id}/sessions"),
+        Some(json!({"held_at": "2026-11-20T14:00", "minutes": 90, "shared_notes": "Dimensionner l’électrolyseur"}))).await;
+    assert_eq!(res.status(), 201);
+
+    let lea = crate::common::visitor::Visitor::new(&app);
+    lea.sign_in("lea@chaleur-picarde.fr", crate::common::accounts::PASSWORD)
+        .await;
+    let html = lea.page("/espace/inscriptions").await;
+    let start = html.find("/agenda/").expect("the feed address");
+    let path: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    let body = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let unfolded = body.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("SUMMARY:Mentorat · Chaufferie hydrogène"),
+        "{body}"
+    );
+    assert!(unfolded.contains("DTSTART:20261120T130000Z"), "{body}");
+    assert!(unfolded.contains("DTEND:20261120T143000Z"), "{body}");
+    assert!(
+        unfolded.contains(&format!("/espace/mentorat/{id}")),
+        "{body}"
+    );
+}
